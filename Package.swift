@@ -1,0 +1,88 @@
+// swift-tools-version: 6.0
+// needled — controller firmware of a motorized microneedling pen.
+// Layers depend one way: executables → NeedleDaemon → NeedleCore; backends (NeedleSim,
+// NeedleLinux) implement the NeedleHAL protocols; NeedleCore knows no hardware at all.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "needled",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "needled", targets: ["needled"]),
+        .executable(name: "needlectl", targets: ["needlectl"]),
+        .executable(name: "needle-bench", targets: ["needle-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
+    ],
+    targets: [
+        // Small hardware protocols: digital in/out, PWM, I2C/SMBus, depth sensor, clock.
+        .target(name: "NeedleHAL", swiftSettings: strict),
+        // The pure safety supervisor: readings and a timestamp in, output commands out.
+        .target(name: "NeedleCore", swiftSettings: strict),
+        // Device drivers written once against NeedleHAL (AS5600 depth sensor).
+        .target(name: "NeedleDrivers", dependencies: ["NeedleHAL"], swiftSettings: strict),
+        // A simulated pen: motor, cam, tach, depth collar, AS5600 registers, watchdog, faults.
+        .target(name: "NeedleSim", dependencies: ["NeedleHAL"], swiftSettings: strict),
+        // Test doubles shared by test targets (scripted I2C bus with ordered expectations).
+        .target(name: "NeedleTestSupport", dependencies: ["NeedleHAL"], swiftSettings: strict),
+        // Wire types of the control socket, shared by needled and needlectl.
+        .target(name: "NeedleProtocol", swiftSettings: strict),
+        // Control-loop thread, socket server, command routing, process glue.
+        .target(
+            name: "NeedleDaemon",
+            dependencies: [
+                "NeedleCore", "NeedleHAL", "NeedleDrivers", "NeedleSim", "NeedleProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "needled",
+            dependencies: [
+                "NeedleDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "needlectl",
+            dependencies: [
+                "NeedleProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "needle-bench",
+            dependencies: [
+                "NeedleDaemon", "NeedleSim", "NeedleCore",
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "NeedleCoreTests", dependencies: ["NeedleCore"], swiftSettings: strict),
+        .testTarget(
+            name: "NeedleDriversTests", dependencies: ["NeedleDrivers", "NeedleTestSupport"],
+            swiftSettings: strict),
+        .testTarget(name: "NeedleSimTests", dependencies: ["NeedleSim", "NeedleDrivers"], swiftSettings: strict),
+        .testTarget(name: "NeedleProtocolTests", dependencies: ["NeedleProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "NeedleDaemonTests",
+            dependencies: ["NeedleDaemon", "NeedleSim", "NeedleCore", "NeedleProtocol"],
+            swiftSettings: strict),
+        // Start the real needled binary on the simulated pen and drive it through
+        // the socket and through needlectl.
+        .testTarget(
+            name: "ScenarioTests", dependencies: ["NeedleProtocol", "needled", "needlectl"],
+            swiftSettings: strict),
+    ]
+)
