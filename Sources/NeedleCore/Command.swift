@@ -1,0 +1,17 @@
+/// An operator's command to the supervisor. Authorization is decided by the daemon (it
+/// knows the peer); the supervisor enforces that an unauthorized mode change is refused.
+public enum SupervisorCommand: Sendable, Equatable {
+    case arm(Plan)
+    case disarm
+    case start
+    case stop
+    case setMode(Mode, authorized: Bool)
+    case clear
+}
+
+/// What a command that was carried out changed, for the journal.
+public enum CommandOutcome: Sendable, Equatable {
+    case done
+    case modeChanged(from: Mode, to: Mode)
+    case cleared(FaultSet)
+}

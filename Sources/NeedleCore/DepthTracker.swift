@@ -1,0 +1,88 @@
+/// Decides which depth samples to trust (DESIGN.md §3 rule 3).
+///
+/// A sample is invalid when the read failed, the magnet status is bad, the depth is
+/// outside the collar's mechanical range, or it jumped further from the last valid sample
+/// than the collar can move in the time between them. `invalidSampleLimit` invalid samples
+/// in a row, or no valid sample for `sensorTimeoutNs`, is a sensor fault. A depth is only
+/// *trusted* (enough to start the motor on) after `trustSamples` consistent samples, so a
+/// single glitch can never be what turns the motor on.
+struct DepthTracker: Sendable {
+    private(set) var lastValidMM: Double?
+    private(set) var lastValidNs: UInt64
+    private(set) var invalidRun = 0
+    private(set) var consistentRun = 0
+    /// The sample of this tick was valid.
+    private(set) var currentValid = false
+    private var lastRaw: UInt16?
+    private var rawUnchangedSinceNs: UInt64 = 0
+
+    init(startNs: UInt64) {
+        lastValidNs = startNs
+    }
+
+    enum Verdict: Equatable {
+        case valid(Double)
+        case invalid
+    }
+
+    /// Takes one sample; returns whether it was valid and whether the sensor has now failed
+    /// (too many invalid samples or none valid for too long).
+    mutating func accept(_ input: DepthInput, nowNs: UInt64, config: SafetyConfig) -> (Verdict, failed: Bool) {
+        let verdict = judge(input, nowNs: nowNs, config: config)
+        switch verdict {
+        case .valid(let mm):
+            lastValidMM = mm
+            lastValidNs = nowNs
+            invalidRun = 0
+            consistentRun += 1
+            currentValid = true
+        case .invalid:
+            invalidRun += 1
+            consistentRun = 0
+            currentValid = false
+        }
+        let stale = nowNs &- lastValidNs > config.sensorTimeoutNs && nowNs > lastValidNs
+        let failed = invalidRun >= config.invalidSampleLimit || stale
+        if failed {
+            // Start again from nothing: after a failure no old sample may vouch for a new one.
+            lastValidMM = nil
+            consistentRun = 0
+        }
+        return (verdict, failed)
+    }
+
+    private func judge(_ input: DepthInput, nowNs: UInt64, config: SafetyConfig) -> Verdict {
+        guard case .reading(let raw, let magnetGood) = input, magnetGood else { return .invalid }
+        let mm = config.calibration.depthMM(rawAngle: raw)
+        guard mm.isFinite, config.plausibleRangeMM.contains(mm) else { return .invalid }
+        if let previous = lastValidMM {
+            let dtS = Double(nowNs &- lastValidNs) / 1e9
+            let maxJump = config.noiseAllowanceMM + config.maxCollarSpeedMMPerS * dtS
+            if abs(mm - previous) > maxJump { return .invalid }
+        }
+        return .valid(mm)
+    }
+
+    /// Tracks how long the raw angle has been frozen at exactly one value. Only meaningful
+    /// while the needles vibrate the collar; the caller decides when to look.
+    mutating func noteRaw(_ input: DepthInput, nowNs: UInt64) -> UInt64 {
+        guard case .reading(let raw, _) = input else { return 0 }
+        if raw != lastRaw {
+            lastRaw = raw
+            rawUnchangedSinceNs = nowNs
+        }
+        return nowNs &- rawUnchangedSinceNs
+    }
+
+    /// The last valid depth if it is fresh and trusted, else nil.
+    func trustedDepth(nowNs: UInt64, config: SafetyConfig) -> Double? {
+        guard consistentRun >= config.trustSamples, nowNs &- lastValidNs <= config.sensorTimeoutNs else { return nil }
+        return lastValidMM
+    }
+
+    /// The last valid depth if it is fresh (for display), else nil.
+    func freshDepth(nowNs: UInt64, config: SafetyConfig) -> Double? {
+        guard nowNs &- lastValidNs <= config.sensorTimeoutNs else { return nil }
+        return lastValidMM
+    }
+}

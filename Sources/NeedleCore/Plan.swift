@@ -1,0 +1,24 @@
+/// What the operator asked for: the depth to treat at, the speed level, and optionally a
+/// body area and a session duration after which the motor stops by itself.
+public struct Plan: Sendable, Equatable {
+    public var targetDepthMM: Double
+    /// Speed level 1...10, mapped linearly to 50...150 strokes per second.
+    public var speedLevel: Int
+    public var area: String?
+    public var durationS: Double?
+
+    public init(targetDepthMM: Double, speedLevel: Int = 5, area: String? = nil, durationS: Double? = nil) {
+        self.targetDepthMM = targetDepthMM
+        self.speedLevel = speedLevel
+        self.area = area
+        self.durationS = durationS
+    }
+
+    public static let speedLevels = 1...10
+    public static let maxDurationS = 3600.0
+
+    /// Stroke rate of a speed level: level 1 is 50 Hz, level 10 is 150 Hz.
+    public static func strokeRateHz(level: Int) -> Double {
+        50 + Double(level - 1) * 100 / 9
+    }
+}

@@ -1,0 +1,37 @@
+/// Tunables of the supervisor. Defaults are those of DESIGN.md §3; the depth windows
+/// themselves are not here because configuration must never widen them.
+public struct SafetyConfig: Sendable, Equatable {
+    public var calibration: DepthCalibration
+    /// Measured depth must stay within this of the target to start and to keep running.
+    public var toleranceMM = 0.05
+    /// Invalid samples in a row that latch `sensor_fault`.
+    public var invalidSampleLimit = 3
+    /// No valid sample for this long latches `sensor_fault`.
+    public var sensorTimeoutNs: UInt64 = 5_000_000
+    /// Fastest the collar can physically move; a larger jump between samples is a glitch.
+    public var maxCollarSpeedMMPerS = 50.0
+    /// Sensor noise allowed on top of the physical movement when judging a jump.
+    public var noiseAllowanceMM = 0.03
+    /// The collar's mechanical range; a reading outside it is impossible, hence invalid
+    /// (a failed AS5600 transfer has been seen to read 3839, and intermittent 0s occur).
+    public var plausibleRangeMM: ClosedRange<Double> = -0.2...3.2
+    /// Consecutive consistent samples before a depth is trusted enough to start on.
+    public var trustSamples = 3
+    /// A raw angle that does not change at all for this long while the needles vibrate
+    /// is a frozen sensor.
+    public var stuckTimeoutNs: UInt64 = 50_000_000
+    /// Driven with no tach stroke for this long latches `stall` (5 periods at 50 Hz).
+    public var stallTimeoutNs: UInt64 = 100_000_000
+    /// Stroke-rate ramp from level 1's rate to the plan's rate after a start.
+    public var softStartNs: UInt64 = 300_000_000
+    /// Stroke rate of the unloaded motor at 100 % duty: the controller's feed-forward.
+    public var ratedStrokeRateHz = 250.0
+    /// Proportional gain, duty per Hz of error.
+    public var speedKp = 0.002
+    /// Integral gain, duty per Hz·s of error.
+    public var speedKi = 0.05
+
+    public init(calibration: DepthCalibration) {
+        self.calibration = calibration
+    }
+}

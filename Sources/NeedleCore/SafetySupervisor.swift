@@ -1,0 +1,268 @@
+/// The safety supervisor: pure, clock-free, I/O-free. Each control tick hands it the
+/// readings and their timestamp and applies the output command it returns; operator
+/// commands go through `handle`. Every safety rule of DESIGN.md §3 that the core owns
+/// lives here or in the small types it uses, and is unit-tested with a virtual clock.
+///
+/// `tick` must not allocate: it only touches value types of fixed size.
+public struct SafetySupervisor: Sendable {
+    public private(set) var config: SafetyConfig
+    public private(set) var state: SupervisorState = .idle
+    public private(set) var mode: Mode = .home
+    public private(set) var plan: Plan?
+    public private(set) var faults = FaultSet()
+    public private(set) var lastStopReason: StopReason?
+
+    private var depth: DepthTracker
+    private var meter = StrokeRateMeter()
+    private var speed = SpeedController()
+    private var nowNs: UInt64
+    private var heartbeat = false
+    private var duty = 0.0
+    private var runStartNs: UInt64 = 0
+    /// Motor-on time spent on the current plan, for its duration.
+    private var elapsedBeforeRunNs: UInt64 = 0
+    private var strokesAtArm = 0
+    private var interlocks = Interlocks()
+
+    /// Input states of the last tick, to tell whether a fault's cause is still there.
+    private struct Interlocks: Sendable {
+        var estop = false
+        var driverFault = false
+        var cartridgePresent = true
+    }
+
+    public init(config: SafetyConfig, startNs: UInt64) {
+        self.config = config
+        self.nowNs = startNs
+        self.depth = DepthTracker(startNs: startNs)
+    }
+
+    // MARK: - The tick
+
+    public mutating func tick(_ readings: Readings) -> OutputCommand {
+        nowNs = readings.nowNs
+        heartbeat.toggle()
+
+        let (verdict, sensorFailed) = depth.accept(readings.depth, nowNs: nowNs, config: config)
+        if sensorFailed { latch(.sensorFault) }
+        let unchangedNs = depth.noteRaw(readings.depth, nowNs: nowNs)
+        if state == .running, min(unchangedNs, nowNs &- runStartNs) >= config.stuckTimeoutNs {
+            latch(.sensorFault)
+        }
+
+        interlocks = Interlocks(
+            estop: readings.estop, driverFault: readings.driverFault,
+            cartridgePresent: readings.cartridgePresent)
+        if readings.estop { latch(.estop) }
+        if readings.driverFault { latch(.driverFault) }
+        if !readings.cartridgePresent, state == .armed || state == .running { latch(.cartridgeRemoved) }
+
+        meter.update(strokes: readings.strokes, lastStrokeNs: readings.lastStrokeNs)
+
+        if state == .running { superviseRun(verdict) }
+        for _ in 0..<readings.triggerPresses { pressTrigger() }
+
+        if state == .running, let plan {
+            duty = speed.duty(
+                targetHz: Plan.strokeRateHz(level: plan.speedLevel),
+                measuredHz: meter.rateHz(nowNs: nowNs), nowNs: nowNs, config: config)
+        } else {
+            duty = 0
+        }
+        return OutputCommand(
+            motorEnable: state == .running, motorDuty: duty, heartbeat: heartbeat,
+            statusLED: state == .armed || state == .running, faultLED: !faults.isEmpty)
+    }
+
+    /// The checks that apply only while the motor runs, in order of severity.
+    private mutating func superviseRun(_ verdict: DepthTracker.Verdict) {
+        guard let plan else { return stopRun(.stopped, next: .idle) }
+        if case .valid(let mm) = verdict, mm >= mode.window.limitMM - 1e-9 {
+            return latch(.depthLimit)
+        }
+        if let mm = depth.freshDepth(nowNs: nowNs, config: config),
+           abs(mm - plan.targetDepthMM) > config.toleranceMM + 1e-9 {
+            return stopRun(.depthMismatch, next: .armed)
+        }
+        let lastSign = max(meter.lastStrokeNs, runStartNs)
+        if nowNs &- lastSign > config.stallTimeoutNs {
+            return latch(.stall)
+        }
+        if let durationS = plan.durationS, Double(elapsedNs()) / 1e9 >= durationS {
+            return stopRun(.completed, next: .idle)
+        }
+    }
+
+    private mutating func pressTrigger() {
+        switch state {
+        case .armed: _ = handle(.start, nowNs: nowNs)
+        case .running: stopRun(.stopped, next: .armed)
+        case .idle, .fault: break
+        }
+    }
+
+    private mutating func latch(_ fault: Fault) {
+        faults.insert(fault)
+        if state == .running { stopRun(.fault, next: .fault) }
+        state = .fault
+    }
+
+    private mutating func stopRun(_ reason: StopReason, next: SupervisorState) {
+        if state == .running { elapsedBeforeRunNs += nowNs &- runStartNs }
+        lastStopReason = reason
+        state = next
+        if next == .idle { plan = nil }
+    }
+
+    private func elapsedNs() -> UInt64 {
+        elapsedBeforeRunNs + (state == .running ? nowNs &- runStartNs : 0)
+    }
+
+    // MARK: - Commands
+
+    /// Carries out an operator command, or refuses it and changes nothing.
+    public mutating func handle(_ command: SupervisorCommand, nowNs commandNs: UInt64) -> Result<CommandOutcome, Refusal> {
+        // Commands arrive between ticks; time never runs backwards for the supervisor.
+        nowNs = max(nowNs, commandNs)
+        switch command {
+        case .arm(let newPlan): return arm(newPlan)
+        case .disarm:
+            if state == .running { stopRun(.stopped, next: .armed) }
+            if state == .armed { state = .idle }
+            plan = nil
+            return .success(.done)
+        case .start: return start()
+        case .stop:
+            if state == .running { stopRun(.stopped, next: .armed) }
+            return .success(.done)
+        case .setMode(let newMode, let authorized): return setMode(newMode, authorized: authorized)
+        case .clear: return clear()
+        }
+    }
+
+    private mutating func arm(_ newPlan: Plan) -> Result<CommandOutcome, Refusal> {
+        if state == .running { return .failure(Refusal(.busy, "the motor is running: stop before arming a new plan")) }
+        if state == .fault { return .failure(faultRefusal()) }
+        if let refusal = validate(newPlan) { return .failure(refusal) }
+        plan = newPlan
+        state = .armed
+        lastStopReason = nil
+        elapsedBeforeRunNs = 0
+        strokesAtArm = meter.totalStrokes
+        return .success(.done)
+    }
+
+    private func validate(_ plan: Plan) -> Refusal? {
+        guard Plan.speedLevels.contains(plan.speedLevel) else {
+            return Refusal(.invalidRequest, "speed \(plan.speedLevel) is outside 1...10")
+        }
+        if let duration = plan.durationS, !(duration.isFinite && duration > 0 && duration <= Plan.maxDurationS) {
+            return Refusal(.invalidRequest, "duration \(duration) s is outside (0, \(Int(Plan.maxDurationS))] s")
+        }
+        let window = mode.window
+        guard window.acceptsTarget(plan.targetDepthMM) else {
+            return Refusal(
+                .depthOutOfRange,
+                "target \(mm(plan.targetDepthMM)) is outside \(mode.rawValue) mode's "
+                    + "\(mm(window.minTargetMM))–\(mm(window.maxTargetMM))")
+        }
+        return nil
+    }
+
+    private mutating func start() -> Result<CommandOutcome, Refusal> {
+        switch state {
+        case .running: return .success(.done)
+        case .fault: return .failure(faultRefusal())
+        case .idle: return .failure(Refusal(.notArmed, "arm a plan before starting"))
+        case .armed: break
+        }
+        guard let plan else { return .failure(Refusal(.notArmed, "arm a plan before starting")) }
+        if let refusal = validate(plan) { return .failure(refusal) }
+        if interlocks.estop { return .failure(Refusal(.interlock, "the e-stop is open")) }
+        if interlocks.driverFault { return .failure(Refusal(.interlock, "the motor driver reports a fault")) }
+        if !interlocks.cartridgePresent { return .failure(Refusal(.interlock, "no cartridge is seated")) }
+        guard let measured = depth.trustedDepth(nowNs: nowNs, config: config) else {
+            return .failure(Refusal(.sensorInvalid, "no trusted depth reading"))
+        }
+        if measured >= mode.window.limitMM - 1e-9 {
+            return .failure(Refusal(.depthOutOfRange, "measured \(mm(measured)) is at or beyond the \(mode.rawValue) limit \(mm(mode.window.limitMM))"))
+        }
+        if abs(measured - plan.targetDepthMM) > config.toleranceMM + 1e-9 {
+            return .failure(Refusal(
+                .depthMismatch,
+                "measured \(mm(measured)) is not within ±\(mm(config.toleranceMM)) of the target \(mm(plan.targetDepthMM))"))
+        }
+        state = .running
+        runStartNs = nowNs
+        lastStopReason = nil
+        speed.begin(nowNs: nowNs)
+        return .success(.done)
+    }
+
+    private mutating func setMode(_ newMode: Mode, authorized: Bool) -> Result<CommandOutcome, Refusal> {
+        guard authorized else {
+            return .failure(Refusal(.unauthorized, "this user may not switch to \(newMode.rawValue) mode"))
+        }
+        if newMode == mode { return .success(.done) }
+        guard state == .idle else {
+            return .failure(Refusal(.busy, "the mode changes only while idle (now \(state.rawValue))"))
+        }
+        let old = mode
+        mode = newMode
+        return .success(.modeChanged(from: old, to: newMode))
+    }
+
+    private mutating func clear() -> Result<CommandOutcome, Refusal> {
+        guard !faults.isEmpty else { return .success(.cleared([])) }
+        let present = causesPresent()
+        guard present.isEmpty else {
+            return .failure(Refusal(.causePresent, "still present: \(present.codes.joined(separator: ", "))"))
+        }
+        let cleared = faults
+        faults = []
+        state = .idle
+        plan = nil
+        return .success(.cleared(cleared))
+    }
+
+    /// The latched faults whose cause can still be seen.
+    private func causesPresent() -> FaultSet {
+        var present = FaultSet()
+        if faults.contains(.estop), interlocks.estop { present.insert(.estop) }
+        if faults.contains(.driverFault), interlocks.driverFault { present.insert(.driverFault) }
+        if faults.contains(.cartridgeRemoved), !interlocks.cartridgePresent { present.insert(.cartridgeRemoved) }
+        let trusted = depth.trustedDepth(nowNs: nowNs, config: config)
+        if faults.contains(.sensorFault), trusted == nil { present.insert(.sensorFault) }
+        if faults.contains(.depthLimit) {
+            if let trusted, trusted < mode.window.limitMM - 1e-9 {} else { present.insert(.depthLimit) }
+        }
+        // A stall cannot be seen with the motor off; the next start's stall check re-judges it.
+        return present
+    }
+
+    private func faultRefusal() -> Refusal {
+        Refusal(.faultLatched, "faults latched: \(faults.codes.joined(separator: ", ")); clear them first")
+    }
+
+    // MARK: - Status
+
+    public func status() -> SupervisorStatus {
+        let remaining = plan?.durationS.map { max(0, $0 - Double(elapsedNs()) / 1e9) }
+        return SupervisorStatus(
+            state: state, mode: mode, depthMM: depth.freshDepth(nowNs: nowNs, config: config),
+            plan: plan, motorOn: state == .running, strokeRateHz: meter.rateHz(nowNs: nowNs),
+            targetStrokeRateHz: plan.map { Plan.strokeRateHz(level: $0.speedLevel) },
+            faults: faults, remainingS: remaining, strokes: meter.totalStrokes - strokesAtArm,
+            lastStopReason: lastStopReason, duty: duty)
+    }
+}
+
+/// "0.95 mm": two decimals, for refusal messages (not used on the tick path).
+func mm(_ value: Double) -> String {
+    guard value.isFinite, abs(value) < 1e6 else { return "\(value) mm" }
+    let hundredths = Int((value * 100).rounded())
+    let sign = hundredths < 0 ? "-" : ""
+    let magnitude = abs(hundredths)
+    let fraction = magnitude % 100
+    return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction) mm"
+}

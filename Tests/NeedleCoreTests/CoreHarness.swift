@@ -1,0 +1,79 @@
+@testable import NeedleCore
+
+/// Drives a supervisor tick by tick on a virtual clock at 1 kHz, turning depths in mm into
+/// raw sensor counts through the same calibration the supervisor uses.
+struct CoreHarness {
+    static let calibration = DepthCalibration(zeroCounts: 512, mmPerCount: 0.001)
+    var supervisor: SafetySupervisor
+    var nowNs: UInt64 = 1_000_000_000
+    let periodNs: UInt64 = 1_000_000
+    var estop = false
+    var driverFault = false
+    var cartridgePresent = true
+    /// Tach: strokes per second the fake motor makes while enabled.
+    var strokeHz = 100.0
+    private var nextStrokeNs: UInt64 = 0
+    private(set) var last = OutputCommand.safe
+    /// Real sensors never read the same count twice in a row for long while the needles
+    /// vibrate; alternate one count so steady depths look like a live sensor.
+    var dither = true
+    private var tickCount = 0
+
+    init(config: SafetyConfig? = nil) {
+        supervisor = SafetySupervisor(config: config ?? SafetyConfig(calibration: Self.calibration), startNs: 1_000_000_000)
+    }
+
+    static func raw(_ mm: Double) -> UInt16 { UInt16((512 + mm * 1000).rounded()) }
+
+    @discardableResult
+    mutating func tick(depth mm: Double?, magnetGood: Bool = true, triggerPresses: Int = 0) -> OutputCommand {
+        let offset: UInt16 = dither && tickCount % 2 == 1 ? 1 : 0
+        let input: DepthInput = mm.map { .reading(rawAngle: Self.raw($0) + offset, magnetGood: magnetGood) } ?? .readError
+        return tick(input, triggerPresses: triggerPresses)
+    }
+
+    @discardableResult
+    mutating func tick(_ input: DepthInput, triggerPresses: Int = 0) -> OutputCommand {
+        nowNs += periodNs
+        tickCount += 1
+        var readings = Readings(nowNs: nowNs, depth: input)
+        readings.estop = estop
+        readings.driverFault = driverFault
+        readings.cartridgePresent = cartridgePresent
+        readings.triggerPresses = triggerPresses
+        if last.motorEnable, strokeHz > 0 {
+            if nextStrokeNs == 0 { nextStrokeNs = nowNs }
+            while nextStrokeNs <= nowNs {
+                readings.strokes += 1
+                readings.lastStrokeNs = nextStrokeNs
+                nextStrokeNs += UInt64(1e9 / strokeHz)
+            }
+        } else {
+            nextStrokeNs = 0
+        }
+        last = supervisor.tick(readings)
+        return last
+    }
+
+    /// Ticks `count` times at a steady depth.
+    mutating func settle(at mm: Double, ticks count: Int = 5) {
+        for _ in 0..<count { tick(depth: mm) }
+    }
+
+    mutating func command(_ command: SupervisorCommand) -> Result<CommandOutcome, Refusal> {
+        supervisor.handle(command, nowNs: nowNs)
+    }
+
+    /// Arms at `target` with the measured depth settled on it and starts.
+    mutating func run(target: Double, mode: Mode = .home, speed: Int = 5, durationS: Double? = nil) throws {
+        if mode != supervisor.mode { _ = try command(.setMode(mode, authorized: true)).get() }
+        settle(at: target)
+        _ = try command(.arm(Plan(targetDepthMM: target, speedLevel: speed, durationS: durationS))).get()
+        _ = try command(.start).get()
+        tick(depth: target)
+    }
+
+    var refusalCode: (Result<CommandOutcome, Refusal>) -> Refusal.Code? {
+        { result in if case .failure(let refusal) = result { refusal.code } else { nil } }
+    }
+}

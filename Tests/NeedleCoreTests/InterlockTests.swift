@@ -1,0 +1,73 @@
+import Testing
+@testable import NeedleCore
+
+/// Rule 6: interlocks stop the motor and latch; clear needs the cause gone.
+@Suite("Rule 6 — interlocks")
+struct InterlockTests {
+    @Test("e-stop stops the motor and latches estop; clear refused until released",
+          arguments: [Fault.estop, .driverFault, .cartridgeRemoved])
+    func interlockLatches(fault: Fault) throws {
+        var h = CoreHarness()
+        try h.run(target: 0.5)
+        switch fault {
+        case .estop: h.estop = true
+        case .driverFault: h.driverFault = true
+        case .cartridgeRemoved: h.cartridgePresent = false
+        default: Issue.record("not an input interlock")
+        }
+        #expect(!h.tick(depth: 0.5).motorEnable)
+        #expect(h.supervisor.faults.contains(fault))
+        #expect(h.supervisor.state == .fault)
+        #expect(h.refusalCode(h.command(.clear)) == .causePresent)
+        #expect(h.refusalCode(h.command(.start)) == .faultLatched)
+        h.estop = false
+        h.driverFault = false
+        h.cartridgePresent = true
+        h.tick(depth: 0.5)
+        #expect(h.refusalCode(h.command(.clear)) == nil)
+        #expect(h.supervisor.state == .idle)
+    }
+
+    @Test("a stalled cam (no tach strokes while driven) latches stall")
+    func stallLatches() throws {
+        var h = CoreHarness()
+        h.strokeHz = 0
+        try h.run(target: 0.5)
+        for _ in 0..<99 { h.tick(depth: 0.5) }
+        #expect(h.last.motorEnable)
+        for _ in 0..<3 { h.tick(depth: 0.5) }
+        #expect(!h.last.motorEnable)
+        #expect(h.supervisor.faults.contains(.stall))
+        #expect(h.refusalCode(h.command(.clear)) == nil, "a stall's cause cannot be seen with the motor off")
+    }
+
+    @Test("strokes keep a running motor out of stall")
+    func strokesPreventStall() throws {
+        var h = CoreHarness()
+        h.strokeHz = 60
+        try h.run(target: 0.5)
+        for _ in 0..<500 { h.tick(depth: 0.5) }
+        #expect(h.last.motorEnable)
+        #expect(abs(h.supervisor.status().strokeRateHz - 60) < 2)
+    }
+
+    @Test("start is refused while an interlock is active, even with no fault latched")
+    func startRefusedWithInterlock() throws {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        h.cartridgePresent = false
+        h.tick(depth: 0.5)
+        #expect(h.supervisor.faults.contains(.cartridgeRemoved), "removed while armed")
+    }
+
+    @Test("a cartridge swapped while idle latches nothing")
+    func cartridgeSwapIdle() {
+        var h = CoreHarness()
+        h.cartridgePresent = false
+        h.settle(at: 0.5)
+        #expect(h.supervisor.faults.isEmpty)
+        _ = h.command(.arm(Plan(targetDepthMM: 0.5)))
+        #expect(h.refusalCode(h.command(.start)) == .interlock)
+    }
+}
