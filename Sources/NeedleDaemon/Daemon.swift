@@ -1,0 +1,97 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NeedleCore
+import NeedleDrivers
+import NeedleHAL
+import NeedleProtocol
+import NeedleSim
+import Synchronization
+
+/// The running daemon: hardware, control-loop thread, socket server and journal, started
+/// in the order that keeps the motor safe and stopped in the reverse order.
+public final class Daemon: Sendable {
+    public let loopThread: LoopThread
+    public let server: ControlServer
+    public let router: CommandRouter
+    private let logger: Logger
+    private let journalTask = Mutex<RepeatedTask?>(nil)
+
+    /// Builds everything and drives the outputs safe; starts nothing yet.
+    public init(options: DaemonOptions, logger: Logger) throws(DaemonError) {
+        guard DaemonOptions.rateRange.contains(options.rateHz) else {
+            throw .invalidArgument("--rate \(options.rateHz) is outside \(DaemonOptions.rateRange.lowerBound)...\(DaemonOptions.rateRange.upperBound) Hz")
+        }
+        guard options.simulate else {
+            throw .invalidArgument("no hardware backend selected: run with --simulate")
+        }
+        let clock = SystemMonotonicClock()
+        let pen = SimulatedPen(clock: clock)
+        let devices = pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus))
+        let config = SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
+        let loop = ControlLoop(devices: devices, config: config, startNs: clock.nowNanoseconds())
+        // Rule 4: outputs safe before the daemon does anything else.
+        if let error = loop.forceSafe() { throw .outputsNotSafe(error) }
+        self.logger = logger
+        self.loopThread = LoopThread(loop: loop, rateHz: options.rateHz)
+        self.router = CommandRouter(
+            loop: loop, clock: clock, policy: options.policy, hardware: .simulated,
+            sim: SimControl(pen: pen), logger: logger)
+        self.server = ControlServer(
+            configuration: .init(socketPath: options.socketPath), handler: router)
+    }
+
+    /// Starts the loop, then the journal, then the socket; on any failure stops what started.
+    public func start() async throws(DaemonError) {
+        let grant = try loopThread.start()
+        logGrant(grant)
+        startJournal()
+        do {
+            try await server.start()
+        } catch {
+            await stop()
+            throw .socket("could not open the control socket at \(server.configuration.socketPath): \(error)")
+        }
+        logger.notice("needled ready", metadata: [
+            "socket": "\(server.configuration.socketPath)", "rate_hz": "\(1_000_000_000 / loopThread.periodNs)",
+            "hardware": "simulated", "mode": "home",
+        ])
+    }
+
+    /// Motor off and outputs safe first, then the socket goes away.
+    public func stop() async {
+        loopThread.stop()
+        journalTask.withLock { $0?.cancel(); $0 = nil }
+        await server.stop()
+        logger.notice("needled stopped: motor off, outputs safe, socket removed")
+    }
+
+    private func startJournal() {
+        let loop = loopThread.loop
+        let journal = Mutex(EventJournal(logger: logger))
+        let task = MultiThreadedEventLoopGroup.singleton.next().scheduleRepeatedTask(
+            initialDelay: .milliseconds(0), delay: .milliseconds(5)
+        ) { _ in
+            let status = loop.status()
+            journal.withLock { $0.observe(status) }
+        }
+        journalTask.withLock { $0 = task }
+    }
+
+    private func logGrant(_ grant: RealtimeGrant) {
+        if let priority = grant.fifoPriority {
+            logger.info("control loop on SCHED_FIFO", metadata: ["priority": "\(priority)"])
+        } else {
+            logger.warning(
+                "SCHED_FIFO refused: the control loop runs at normal priority and its jitter will be higher",
+                metadata: ["error": "\(grant.fifoErrno)", "fix": "grant CAP_SYS_NICE or LimitRTPRIO="])
+        }
+        if grant.memoryLocked {
+            logger.info("memory locked (mlockall)")
+        } else {
+            logger.warning(
+                "mlockall refused: page faults can delay control ticks",
+                metadata: ["errno": "\(grant.mlockErrno)", "fix": "grant CAP_IPC_LOCK or LimitMEMLOCK=infinity"])
+        }
+    }
+}

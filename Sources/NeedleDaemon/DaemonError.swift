@@ -1,0 +1,18 @@
+import NeedleHAL
+
+/// Why the daemon could not start or keep running, in words an engineer can act on.
+public enum DaemonError: Error, Sendable, CustomStringConvertible {
+    case loopThread(errno: Int32)
+    case outputsNotSafe(HALError)
+    case invalidArgument(String)
+    case socket(String)
+
+    public var description: String {
+        switch self {
+        case .loopThread(let e): "could not start the control-loop thread (error \(e))"
+        case .outputsNotSafe(let e): "could not drive the outputs to their safe state: \(e)"
+        case .invalidArgument(let m): m
+        case .socket(let m): m
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import NeedleCore
+import NeedleHAL
+import Synchronization
+
+/// One control tick: read every input, let the supervisor decide, write every output.
+///
+/// The supervisor sits behind a mutex shared with the socket threads; the lock is held
+/// only while the supervisor computes, never across device I/O. A tick allocates nothing
+/// and logs nothing (the bench counts allocations on this path). Tests call `tick(nowNs:)`
+/// directly with a virtual clock; `LoopThread` calls it at a fixed period in production.
+public final class ControlLoop: @unchecked Sendable {
+    public let devices: PenDevices
+    public let metrics = LoopMetrics()
+    private let supervisor: Mutex<SafetySupervisor>
+
+    // Tick-private state: touched only by the thread that calls `tick`, never shared (that
+    // is why the class is @unchecked Sendable). Kept out of the mutex so that no lock is
+    // needed across the output writes that depend on it.
+    private var lastOutput = OutputCommand.safe
+    private var lastPWM = PWMState.off
+    private var outputWriteFailed = false
+    /// PWM period on AIN1: 20 kHz, above hearing and the DRV8833's comfortable maximum.
+    public static let pwmPeriodNs: UInt32 = 50_000
+
+    public init(devices: PenDevices, config: SafetyConfig, startNs: UInt64) {
+        self.devices = devices
+        self.supervisor = Mutex(SafetySupervisor(config: config, startNs: startNs))
+    }
+
+    /// Drives every output to its safe state. Called before anything else at start-up and
+    /// on every exit path (DESIGN.md §3 rule 4). Returns the first error, having tried all.
+    @discardableResult
+    public func forceSafe() -> HALError? {
+        var first: HALError?
+        func attempt(_ body: () throws(HALError) -> Void) {
+            do { try body() } catch { if first == nil { first = error } }
+        }
+        attempt { () throws(HALError) in try devices.motorEnable.set(active: false) }
+        attempt { () throws(HALError) in try devices.motorPWM.apply(.off) }
+        attempt { () throws(HALError) in try devices.brake.set(active: false) }
+        attempt { () throws(HALError) in try devices.statusLED.set(active: false) }
+        attempt { () throws(HALError) in try devices.faultLED.set(active: true) }
+        lastOutput = .safe
+        lastPWM = .off
+        return first
+    }
+
+    /// One control period. `nowNs` is the tick's time, read once by the caller.
+    public func tick(nowNs: UInt64) {
+        let startedNs = SystemClockReading.now()
+        let readings = readInputs(nowNs: nowNs)
+        let (command, trippedOnDepth) = supervisor.withLock { s in
+            let before = s.faults
+            let command = s.tick(readings)
+            return (command, !before.contains(.depthLimit) && s.faults.contains(.depthLimit))
+        }
+        writeOutputs(command)
+        if trippedOnDepth, !command.motorEnable {
+            // From the read of the bad sample (the tick's start) to the enable line written low.
+            metrics.recordTrip(latencyNs: SystemClockReading.now() &- startedNs)
+        }
+        metrics.recordTickCost(SystemClockReading.now() &- startedNs)
+        metrics.lastTickNs.store(nowNs, ordering: .releasing)
+    }
+
+    private func readInputs(nowNs: UInt64) -> Readings {
+        let depth: DepthInput
+        do {
+            let reading = try devices.depthSensor.read()
+            depth = .reading(rawAngle: reading.rawAngle, magnetGood: reading.magnet.isGood)
+        } catch {
+            depth = .readError
+        }
+        var readings = Readings(nowNs: nowNs, depth: depth)
+        // An input that cannot be read reads as its unsafe state: doubt stops the motor.
+        readings.estop = (try? devices.estop.read()) ?? true
+        readings.driverFault = ((try? devices.driverFault.read()) ?? true) || outputWriteFailed
+        readings.cartridgePresent = (try? devices.cartridgePresent.read()) ?? false
+        if let tach = try? devices.tach.drainActivations() {
+            readings.strokes = tach.count
+            readings.lastStrokeNs = tach.lastNs ?? 0
+        }
+        readings.triggerPresses = (try? devices.trigger.drainActivations().count) ?? 0
+        return readings
+    }
+
+    /// Writes the outputs in the order that keeps the motor safe: when stopping, the enable
+    /// goes low first (that is the trip); when starting, the PWM is set before the enable.
+    private func writeOutputs(_ command: OutputCommand) {
+        var failed = false
+        let pwm = command.motorEnable
+            ? PWMState.duty(command.motorDuty, periodNs: Self.pwmPeriodNs) : PWMState.off
+        if !command.motorEnable {
+            failed = write(devices.motorEnable, command.motorEnable, was: lastOutput.motorEnable) || failed
+        }
+        if pwm != lastPWM {
+            do { try devices.motorPWM.apply(pwm); lastPWM = pwm } catch { failed = true }
+        }
+        if command.motorEnable {
+            failed = write(devices.motorEnable, command.motorEnable, was: lastOutput.motorEnable) || failed
+        }
+        failed = write(devices.statusLED, command.statusLED, was: lastOutput.statusLED) || failed
+        failed = write(devices.faultLED, command.faultLED || failed, was: lastOutput.faultLED) || failed
+        // A pen whose outputs cannot be trusted must let the hardware watchdog cut the motor:
+        // the heartbeat stops toggling while any write fails.
+        if !failed {
+            failed = write(devices.heartbeat, command.heartbeat, was: lastOutput.heartbeat) || failed
+        }
+        outputWriteFailed = failed
+        if !failed { lastOutput = command }
+    }
+
+    /// Writes one line when its level changes (the enable is rewritten every tick it is
+    /// off, so a line that failed once is retried); returns true when the write failed.
+    private func write(_ line: any DigitalOutput, _ level: Bool, was: Bool) -> Bool {
+        guard level != was || line === devices.motorEnable || outputWriteFailed else { return false }
+        do {
+            try line.set(active: level)
+            return false
+        } catch {
+            return true
+        }
+    }
+
+    // MARK: - Commands and status, from the socket threads
+
+    public func command(_ command: SupervisorCommand, nowNs: UInt64) -> Result<CommandOutcome, Refusal> {
+        supervisor.withLock { $0.handle(command, nowNs: nowNs) }
+    }
+
+    public func status() -> SupervisorStatus {
+        supervisor.withLock { $0.status() }
+    }
+}
+
+/// The clock read used for latency measurement inside a tick (the tick's own `nowNs` may be
+/// virtual in tests; latency is always real time).
+enum SystemClockReading {
+    static let clock = SystemMonotonicClock()
+    static func now() -> UInt64 { clock.nowNanoseconds() }
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NeedleHAL
+import Synchronization
+
+/// Runs a `ControlLoop` on a dedicated OS thread at a fixed period: absolute-deadline
+/// sleeps on CLOCK_MONOTONIC (no drift), SCHED_FIFO when permitted, and a record of how
+/// late each wake-up was. Stopping leaves the outputs safe.
+public final class LoopThread: Sendable {
+    public let loop: ControlLoop
+    public let periodNs: UInt64
+    private let fifoPriority: Int32
+    private let running = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+    private let grant = Mutex<RealtimeGrant?>(nil)
+    private let thread = Mutex<pthread_t?>(nil)
+
+    public init(loop: ControlLoop, rateHz: Int, fifoPriority: Int32 = 80) {
+        self.loop = loop
+        self.periodNs = UInt64(1_000_000_000 / max(rateHz, 1))
+        self.fifoPriority = fifoPriority
+    }
+
+    /// Starts the thread and waits until it has applied its scheduling, so the caller can
+    /// log what was granted.
+    public func start() throws(DaemonError) -> RealtimeGrant {
+        // Lock memory before the loop runs so that no tick ever waits on a page fault.
+        let (locked, mlockErrno) = RealtimeSetup.lockMemory()
+        running.store(true, ordering: .sequentiallyConsistent)
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var handle = pthread_t()
+        let rc = pthread_create(&handle, nil, { raw in
+            guard let raw else { return nil }
+            let this = Unmanaged<LoopThread>.fromOpaque(raw).takeRetainedValue()
+            this.run()
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<LoopThread>.fromOpaque(context).release()
+            running.store(false, ordering: .sequentiallyConsistent)
+            throw .loopThread(errno: rc)
+        }
+        thread.withLock { $0 = handle }
+        while grant.withLock({ $0 }) == nil { usleep(100) }
+        var granted = grant.withLock { $0 } ?? RealtimeGrant(fifoPriority: nil, fifoErrno: 0, memoryLocked: false, mlockErrno: 0)
+        granted.memoryLocked = locked
+        granted.mlockErrno = mlockErrno
+        return granted
+    }
+
+    /// Stops the loop, joins the thread and drives the outputs safe.
+    public func stop() {
+        running.store(false, ordering: .sequentiallyConsistent)
+        if let handle = thread.withLock({ t -> pthread_t? in defer { t = nil }; return t }) {
+            pthread_join(handle, nil)
+        }
+        loop.forceSafe()
+    }
+
+    /// The loop thread's handle while it runs (the bench counts that thread's allocations).
+    public var threadHandle: pthread_t? { thread.withLock { $0 } }
+
+    public var isRunning: Bool { running.load(ordering: .relaxed) && !finished.load(ordering: .relaxed) }
+
+    private func run() {
+        let (priority, fifoErrno) = RealtimeSetup.requestFIFO(priority: fifoPriority)
+        grant.withLock {
+            $0 = RealtimeGrant(fifoPriority: priority, fifoErrno: fifoErrno, memoryLocked: false, mlockErrno: 0)
+        }
+        var next = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &next)
+        while running.load(ordering: .relaxed) {
+            advance(&next, by: periodNs)
+            while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, nil) == EINTR {}
+            let woke = SystemClockReading.now()
+            let deadline = UInt64(next.tv_sec) * 1_000_000_000 + UInt64(next.tv_nsec)
+            let lateness = woke > deadline ? woke - deadline : 0
+            let overran = lateness >= periodNs
+            loop.metrics.recordWake(latenessNs: lateness, overran: overran)
+            loop.tick(nowNs: woke)
+            if overran {
+                // Skip the missed periods instead of running them back to back.
+                let missed = lateness / periodNs
+                advance(&next, by: missed * periodNs)
+            }
+        }
+        finished.store(true, ordering: .sequentiallyConsistent)
+    }
+
+    private func advance(_ ts: inout timespec, by ns: UInt64) {
+        let total = UInt64(ts.tv_nsec) + ns
+        ts.tv_sec += Int(total / 1_000_000_000)
+        ts.tv_nsec = Int(total % 1_000_000_000)
+    }
+}

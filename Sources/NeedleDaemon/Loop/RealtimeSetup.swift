@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the process got of the real-time setup it asked for, to be logged at start-up
+/// (never from the loop itself).
+public struct RealtimeGrant: Sendable, Equatable {
+    /// SCHED_FIFO priority granted to the loop thread, or nil with the errno of the refusal.
+    public var fifoPriority: Int32?
+    public var fifoErrno: Int32
+    /// mlockall(MCL_CURRENT | MCL_FUTURE) succeeded (no page faults in the loop).
+    public var memoryLocked: Bool
+    public var mlockErrno: Int32
+}
+
+enum RealtimeSetup {
+    /// Locks all current and future pages; needs CAP_IPC_LOCK or a large RLIMIT_MEMLOCK.
+    static func lockMemory() -> (Bool, Int32) {
+        #if os(Linux)
+        let rc = mlockall(Int32(MCL_CURRENT | MCL_FUTURE))
+        return rc == 0 ? (true, 0) : (false, errno)
+        #else
+        return (false, 0)
+        #endif
+    }
+
+    /// Puts the calling thread under SCHED_FIFO at `priority`; needs CAP_SYS_NICE or
+    /// RLIMIT_RTPRIO (systemd: LimitRTPRIO=).
+    static func requestFIFO(priority: Int32) -> (Int32?, Int32) {
+        #if os(Linux)
+        var param = sched_param()
+        param.sched_priority = priority
+        let rc = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param)
+        return rc == 0 ? (priority, 0) : (nil, rc)
+        #else
+        return (nil, 0)
+        #endif
+    }
+}

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NeedleCore
+import NeedleDaemon
+import NeedleDrivers
+import NeedleHAL
+import NeedleSim
+
+/// needle-bench: measures the control loop on the simulated pen in real time and prints,
+/// as its last line, one JSON object: over-depth trip latency, heap allocations per tick,
+/// wake-up jitter and the daemon's resident memory. A benchmark, not a test: it reports
+/// numbers and exits 0; the README holds what it measured.
+@main
+struct Bench {
+    static func main() {
+        let options = Options(CommandLine.arguments)
+        preloadInterposerOrExit()
+
+        let clock = SystemMonotonicClock()
+        var parameters = SimParameters()
+        // Fast collar moves (still within the supervisor's plausible 50 mm/s) so that a
+        // thousand over-depth cycles fit in seconds.
+        parameters.collarSpeedMMPerS = 40
+        let pen = SimulatedPen(clock: clock, parameters: parameters)
+        let devices = pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus))
+        let config = SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
+        let loop = ControlLoop(devices: devices, config: config, startNs: clock.nowNanoseconds())
+        loop.forceSafe()
+        let thread = LoopThread(loop: loop, rateHz: options.rateHz)
+        let grant: RealtimeGrant
+        do { grant = try thread.start() } catch {
+            print("needle-bench: \(error)")
+            exit(1)
+        }
+        let driver = Driver(loop: loop, pen: pen, clock: clock)
+
+        // 1. Jitter and allocations over a running treatment.
+        guard driver.startTreatment(depth: 0.5, speed: 10) else {
+            print("needle-bench: could not start a treatment on the simulated pen: \(loop.status())")
+            thread.stop()
+            exit(1)
+        }
+        loop.metrics.reset()
+        if let handle = thread.threadHandle { AllocationCounter.start(watching: handle) }
+        sleepSeconds(options.seconds)
+        let allocations = AllocationCounter.stop()
+        let steady = loop.metrics.snapshot()
+        let runningAtEnd = loop.status().state == .running
+        _ = loop.command(.stop, nowNs: clock.nowNanoseconds())
+
+        // 2. Over-depth trips.
+        loop.metrics.reset()
+        var failedCycles = 0
+        for _ in 0..<options.trips where !driver.overDepthCycle() { failedCycles += 1 }
+        let trips = loop.metrics.snapshot().tripLatenciesNs.map { Double($0) / 1000 }
+        thread.stop()
+
+        let rss = DaemonRSS.measure(executableDirectory: options.executableDirectory)
+        let tickAllocations = steady.ticks > 0 ? Double(allocations) / Double(steady.ticks) : -1
+        print("rate \(options.rateHz) Hz, SCHED_FIFO \(grant.fifoPriority.map { "granted (priority \($0))" } ?? "refused (error \(grant.fifoErrno))"), mlockall \(grant.memoryLocked ? "ok" : "refused (errno \(grant.mlockErrno))")")
+        print("steady: \(steady.ticks) ticks in \(options.seconds) s, \(steady.overruns) overruns, treatment still running: \(runningAtEnd), max tick cost \(steady.maxTickCostNs / 1000) µs")
+        print("allocations on the loop thread: \(allocations) over \(steady.ticks) ticks")
+        print("trips: \(trips.count) measured, \(failedCycles) cycles failed")
+        let json = """
+            {"rate_hz":\(options.rateHz),"sched_fifo":\(grant.fifoPriority != nil),"mlockall":\(grant.memoryLocked),\
+            "duration_s":\(options.seconds),"ticks":\(steady.ticks),"overruns":\(steady.overruns),\
+            "trip_latency_us":{"events":\(trips.count),"p50":\(round1(percentile(trips, 0.5))),"p99":\(round1(percentile(trips, 0.99))),"max":\(round1(trips.max() ?? 0))},\
+            "tick_allocations":\(tickAllocations),\
+            "jitter_us":{"p50":\(steady.jitterPercentileUs(0.5)),"p99":\(steady.jitterPercentileUs(0.99)),"p999":\(steady.jitterPercentileUs(0.999)),"max":\(round1(Double(steady.maxJitterNs) / 1000))},\
+            "rss_mb":\(rss.map { String(round1($0)) } ?? "null")}
+            """
+        print(json)
+    }
+
+    /// malloc-interposer counts only when preloaded; re-execute once with LD_PRELOAD set.
+    static func preloadInterposerOrExit() {
+        if AllocationCounter.isInterposed { return }
+        if getenv("NEEDLE_BENCH_PRELOADED") != nil {
+            print("needle-bench: malloc-interposer is not active even with LD_PRELOAD")
+            exit(1)
+        }
+        let directory = Options(CommandLine.arguments).executableDirectory
+        let library = directory + "/libMallocInterposerSwift.so"
+        guard access(library, R_OK) == 0 else {
+            print("needle-bench: \(library) not found; build with `swift build -c release`")
+            exit(1)
+        }
+        setenv("LD_PRELOAD", library, 1)
+        setenv("NEEDLE_BENCH_PRELOADED", "1", 1)
+        var argv = CommandLine.arguments.map { strdup($0) }
+        argv.append(nil)
+        execv("/proc/self/exe", argv)
+        print("needle-bench: could not re-execute itself (errno \(errno))")
+        exit(1)
+    }
+}
+
+func sleepSeconds(_ seconds: Double) {
+    var remaining = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+    while nanosleep(&remaining, &remaining) != 0 {}
+}

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NeedleCore
+import NeedleDaemon
+import NeedleHAL
+import NeedleSim
+
+/// Drives the loop and the simulated pen the way an operator and a turning collar would,
+/// directly (no socket: the bench measures the loop, not the protocol).
+struct Driver {
+    let loop: ControlLoop
+    let pen: SimulatedPen
+    let clock: SystemMonotonicClock
+
+    /// Polls `condition` every 200 µs for up to `seconds`.
+    func wait(_ seconds: Double, until condition: () -> Bool) -> Bool {
+        let deadline = clock.nowNanoseconds() + UInt64(seconds * 1e9)
+        while clock.nowNanoseconds() < deadline {
+            if condition() { return true }
+            usleep(200)
+        }
+        return condition()
+    }
+
+    func settle(at depth: Double) -> Bool {
+        pen.setDepth(mm: depth)
+        let reached = wait(1) { loop.status().depthMM.map { abs($0 - depth) < 0.01 } ?? false }
+        usleep(5_000)  // a few more samples so the supervisor trusts the depth
+        return reached
+    }
+
+    func startTreatment(depth: Double, speed: Int) -> Bool {
+        guard settle(at: depth) else { return false }
+        _ = loop.command(.clear, nowNs: clock.nowNanoseconds())
+        guard case .success = loop.command(.arm(Plan(targetDepthMM: depth, speedLevel: speed)), nowNs: clock.nowNanoseconds())
+        else { return false }
+        return wait(0.5) {
+            if case .success = loop.command(.start, nowNs: clock.nowNanoseconds()) { return true }
+            return false
+        } && wait(0.5) { loop.status().motorOn }
+    }
+
+    /// Run at 0.95 mm in home mode, push the collar to 1.10 mm, wait for the trip.
+    func overDepthCycle() -> Bool {
+        guard wait(1, until: {
+            guard settle(at: 0.95) else { return false }
+            _ = loop.command(.clear, nowNs: clock.nowNanoseconds())
+            return loop.status().faults.isEmpty
+        }), startTreatment(depth: 0.95, speed: 5) else { return false }
+        pen.setDepth(mm: 1.10)
+        return wait(0.5) { loop.status().faults.contains(.depthLimit) }
+    }
+}

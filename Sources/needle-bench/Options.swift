@@ -1,0 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `needle-bench [--seconds S] [--trips N] [--rate HZ]`.
+struct Options {
+    var seconds = 10.0
+    var trips = 1000
+    var rateHz = 1000
+    var executableDirectory: String
+
+    init(_ arguments: [String]) {
+        var path = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &path, path.count - 1)
+        let exe = length > 0 ? String(decoding: path[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : arguments[0]
+        executableDirectory = String(exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)])
+        var index = 1
+        while index + 1 < arguments.count {
+            let value = arguments[index + 1]
+            switch arguments[index] {
+            case "--seconds": seconds = Double(value).map { max($0, 1) } ?? seconds
+            case "--trips": trips = Int(value).map { max($0, 1) } ?? trips
+            case "--rate": rateHz = Int(value).map { min(max($0, 100), 8000) } ?? rateHz
+            default: break
+            }
+            index += 2
+        }
+    }
+}
