@@ -32,9 +32,10 @@ struct MotorModel: Sendable {
     private let brakeDecay: Double
     private let coastDecay: Double
 
-    /// Below this a coasting motor is taken as stopped, so that the simulator can skip
-    /// idle time instead of integrating an ever smaller exponential.
-    private static let stopThresholdHz = 0.01
+    /// Below this an undriven motor stops: the cam cannot lift the needle against its
+    /// return spring on momentum alone, so a pure exponential (never reaching zero) would
+    /// be wrong — and a stopped motor lets the simulator skip idle time.
+    static let stopThresholdHz = 2.0
 
     init(parameters: SimParameters) {
         maxRateHz = parameters.maxStrokeRateHz
