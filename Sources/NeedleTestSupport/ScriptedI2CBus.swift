@@ -1,0 +1,101 @@
+import NeedleHAL
+import Synchronization
+
+/// An `I2CBus` that plays an ordered script of expected transactions — the
+/// embedded-hal-mock pattern. A driver test states exactly which transfers the driver must
+/// make, in which order, and what each returns; anything else is a recorded failure.
+///
+/// This library does not import Testing (it is a plain library target that test targets
+/// link); failures are plain strings. A test ends with `#expect(bus.finish() == [])`,
+/// which also reports every expectation left unused.
+public final class ScriptedI2CBus: I2CBus {
+    /// One expected transaction and what the bus answers to it.
+    public struct Expectation: Sendable, Equatable, CustomStringConvertible {
+        public var operation: SMBusOperation
+        public var address: UInt8
+        public var result: Result<UInt16, HALError>
+
+        public init(_ operation: SMBusOperation, address: UInt8, result: Result<UInt16, HALError>) {
+            self.operation = operation
+            self.address = address
+            self.result = result
+        }
+
+        /// A transaction answered with `value` (writes answer 0).
+        public static func transaction(
+            _ operation: SMBusOperation, address: UInt8, returning value: UInt16 = 0
+        ) -> Expectation {
+            Expectation(operation, address: address, result: .success(value))
+        }
+
+        /// A transaction that fails with `error`.
+        public static func transaction(
+            _ operation: SMBusOperation, address: UInt8, failing error: HALError
+        ) -> Expectation {
+            Expectation(operation, address: address, result: .failure(error))
+        }
+
+        public var description: String { "\(operation) @\(hex(address))" }
+    }
+
+    /// What a mismatched or unexpected call throws, so the driver under test fails too
+    /// instead of carrying on with a made-up value.
+    public static let mismatchError = HALError(.other, device: "scripted-i2c")
+
+    private struct State {
+        var expectations: [Expectation]
+        var next = 0
+        var failures: [String] = []
+    }
+
+    private let state: Mutex<State>
+
+    public init(_ expectations: [Expectation]) {
+        state = Mutex(State(expectations: expectations))
+    }
+
+    public func perform(_ operation: SMBusOperation, address: UInt8) throws(HALError) -> UInt16 {
+        let result: Result<UInt16, HALError> = state.withLock { state in
+            let number = state.next + 1
+            state.next += 1
+            guard number <= state.expectations.count else {
+                state.failures.append("unexpected extra call #\(number): \(operation) @\(hex(address))")
+                return .failure(Self.mismatchError)
+            }
+            let expected = state.expectations[number - 1]
+            guard expected.operation == operation, expected.address == address else {
+                state.failures.append(
+                    "call #\(number): expected \(expected), got \(operation) @\(hex(address))")
+                return .failure(Self.mismatchError)
+            }
+            return expected.result
+        }
+        return try result.get()
+    }
+
+    /// Failures recorded so far (mismatches and extra calls), without the unused check.
+    public var failures: [String] {
+        state.withLock { $0.failures }
+    }
+
+    /// Ends the script: every failure so far plus one per expectation never performed.
+    /// Empty means the driver did exactly what the script says.
+    public func finish() -> [String] {
+        state.withLock { state in
+            var all = state.failures
+            if state.next < state.expectations.count {
+                for index in state.next..<state.expectations.count {
+                    all.append("expectation #\(index + 1) never performed: \(state.expectations[index])")
+                }
+            }
+            return all
+        }
+    }
+
+    /// Same as `finish()`; the embedded-hal-mock name.
+    public func verifyDone() -> [String] { finish() }
+}
+
+private func hex(_ address: UInt8) -> String {
+    "0x" + String(address, radix: 16)
+}

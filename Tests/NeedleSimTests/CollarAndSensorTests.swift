@@ -1,0 +1,116 @@
+import NeedleDrivers
+import NeedleHAL
+import NeedleSim
+import Testing
+
+/// The raw angle the shipped calibration gives for a depth.
+private func counts(mm: Double) -> Int {
+    Int(SimulatedPen.calibration.zeroCounts) + Int((mm / SimulatedPen.calibration.mmPerCount).rounded())
+}
+
+@Suite("Simulated depth collar and AS5600 register model")
+struct CollarAndSensorTests {
+    @Test("the collar slews to a new depth at 5 mm/s and never jumps")
+    func collarSlews() throws {
+        let rig = SimRig()
+        #expect(rig.pen.snapshot().collarDepthMM == 0.5)
+        rig.pen.setDepth(mm: 1.5)
+        var previous = 0.5
+        try rig.run(ms: 100) {
+            let depth = rig.pen.snapshot().collarDepthMM
+            #expect(depth - previous <= 0.005 + 1e-9)
+            previous = depth
+        }
+        #expect(abs(rig.pen.snapshot().collarDepthMM - 1.0) < 1e-6)
+        try rig.run(ms: 150)
+        let snap = rig.pen.snapshot()
+        #expect(snap.collarDepthMM == 1.5)
+        #expect(snap.collarTargetMM == 1.5)
+    }
+
+    @Test("the collar speed is configurable")
+    func collarSpeed() throws {
+        let rig = SimRig()
+        rig.pen.setCollarSpeed(mmPerSecond: 1)
+        rig.pen.setDepth(mm: 0.2)
+        try rig.run(ms: 100)
+        #expect(abs(rig.pen.snapshot().collarDepthMM - 0.4) < 1e-6)
+    }
+
+    @Test("the real AS5600 driver over the sim's bus reads the calibrated depth within ±2 counts")
+    func driverReadsCalibratedDepth() throws {
+        let rig = SimRig()
+        let expected = counts(mm: 0.5)
+        var seen = Set<UInt16>()
+        for _ in 0..<200 {
+            let reading = try rig.sensor.read()
+            #expect(reading.magnet == .good)
+            #expect(abs(Int(reading.rawAngle) - expected) <= 2)
+            seen.insert(reading.rawAngle)
+        }
+        // It is noisy, not a constant.
+        #expect(seen.count >= 3)
+    }
+
+    @Test("the reading follows the collar as it moves")
+    func readingFollowsCollar() throws {
+        let rig = SimRig()
+        rig.pen.setDepth(mm: 2.0)
+        try rig.run(ms: 400)
+        #expect(abs(Int(try rig.sensor.read().rawAngle) - counts(mm: 2.0)) <= 2)
+    }
+
+    @Test("noise is deterministic for a seed")
+    func seededNoise() throws {
+        let a = SimRig()
+        let b = SimRig()
+        let readA = try (0..<50).map { _ in try a.sensor.read().rawAngle }
+        let readB = try (0..<50).map { _ in try b.sensor.read().rawAngle }
+        #expect(readA == readB)
+        b.pen.setSeed(42)
+        let readC = try (0..<50).map { _ in try b.sensor.read().rawAngle }
+        #expect(readC != readA)
+    }
+
+    @Test("register map: RAW ANGLE big-endian on the wire, ANGLE mirrors it, others read 0")
+    func registerMap() throws {
+        var parameters = SimParameters()
+        parameters.noiseCounts = 0
+        let rig = SimRig(parameters: parameters)
+        let bus = rig.pen.i2cBus
+        let raw = UInt16(counts(mm: 0.5))  // 1012 = 0x03F4
+        #expect(try bus.perform(.readWordData(register: 0x0C), address: 0x36) == raw.byteSwapped)
+        #expect(try bus.readBigEndianWord(address: 0x36, register: 0x0E) == raw)
+        #expect(try bus.readByte(address: 0x36, register: 0x0C) == UInt8(raw >> 8))
+        #expect(try bus.readByte(address: 0x36, register: 0x0D) == UInt8(raw & 0xFF))
+        #expect(try bus.readByte(address: 0x36, register: 0x0B) == 0x20)
+        #expect(try bus.readByte(address: 0x36, register: 0x1A) == 0)
+        try bus.writeByte(address: 0x36, register: 0x07, value: 0)
+    }
+
+    @Test("byte-wise angle reads tear while the collar moves; the word read does not")
+    func tornByteReads() throws {
+        var parameters = SimParameters()
+        parameters.noiseCounts = 0
+        parameters.collarSpeedMMPerS = 1000  // fast enough to cross a 256-count boundary between reads
+        let rig = SimRig(parameters: parameters)
+        let bus = rig.pen.i2cBus
+        // Collar at 0.5 mm = 1012 counts (0x03F4); moving toward 1.0 mm = 1512 (0x05E8).
+        rig.pen.setDepth(mm: 1.0)
+        let high = try bus.readByte(address: 0x36, register: 0x0C)  // 0x03, sampled at 1012
+        rig.clock.advance(microseconds: 200)  // collar moves 0.2 mm = 200 counts → 1212 = 0x04BC
+        let low = try bus.readByte(address: 0x36, register: 0x0D)
+        let torn = UInt16(high) << 8 | UInt16(low)
+        #expect(torn == 0x03BC)  // neither 1012 nor 1212
+        let word = try bus.readBigEndianWord(address: 0x36, register: 0x0C)
+        #expect(word == 1212)
+    }
+
+    @Test("other addresses do not acknowledge")
+    func otherAddressNACK() {
+        let rig = SimRig()
+        #expect(throws: HALError(.noAcknowledge, device: "sim-as5600")) {
+            try rig.pen.i2cBus.perform(.readByteData(register: 0x0B), address: 0x37)
+        }
+    }
+}
