@@ -137,10 +137,10 @@ struct ServerTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try makeStaleSocket(at: directory.socketPath)
-        let stale = try FileSnapshot(directory.socketPath)
         let server = ControlServer(configuration: .init(socketPath: directory.socketPath), handler: FakeRequestHandler())
+        // Without removing the stale file, bind fails with EADDRINUSE and start throws.
+        // (Inode numbers are reused at once on tmpfs, so they cannot tell old from new.)
         try await server.start()
-        #expect(try FileSnapshot(directory.socketPath) != stale)
         let client = try TestClient(path: directory.socketPath)
         try client.send(#"{"id":1,"cmd":"status"}"# + "\n")
         #expect(try client.readReply().id == 1)
