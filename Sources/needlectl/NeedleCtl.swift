@@ -30,6 +30,8 @@ struct NeedleCtl: ParsableCommand {
     /// Parses, runs, and exits with needlectl's codes: argument-parser reports usage errors as
     /// EX_USAGE (64); they are mapped to 2 here.
     static func runAndExit() -> Never {
+        // A daemon that closes mid-request must give exit 3, not death by SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
