@@ -1,1 +1,2 @@
-print("needlectl")
+// needlectl — drives needled over its control socket. See NeedleCtl.swift.
+NeedleCtl.runAndExit()

@@ -1,0 +1,28 @@
+import NeedleProtocol
+
+/// Who is on the other end of a control connection, from the kernel (SO_PEERCRED), captured
+/// once when the connection is accepted. Used to authorize mode changes (DESIGN §3 rule 7).
+public struct PeerCredentials: Sendable, Hashable, CustomStringConvertible {
+    public var pid: Int32
+    public var uid: UInt32
+    public var gid: UInt32
+
+    public init(pid: Int32, uid: UInt32, gid: UInt32) {
+        self.pid = pid
+        self.uid = uid
+        self.gid = gid
+    }
+
+    public var description: String { "pid \(pid) uid \(uid) gid \(gid)" }
+}
+
+/// What the daemon implements to serve the control socket. Called on a server event loop:
+/// implementations must return promptly (no I/O, no waiting on the control loop).
+/// Only decoded, validated commands reach it; bad input is answered by the server alone.
+public protocol RequestHandler: Sendable {
+    /// Executes one command for a peer; never blocks for long (no I/O).
+    /// `watch` is served by the server itself and is not passed here.
+    func handle(_ command: Command, from peer: PeerCredentials) -> Result<ResultPayload, ProtocolError>
+    /// Current status, for `watch` streaming.
+    func status() -> StatusResult
+}

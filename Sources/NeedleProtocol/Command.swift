@@ -1,0 +1,75 @@
+/// One request's command with its validated, typed arguments.
+///
+/// Decoded from `cmd` + `args` by `init(name:arguments:)`; encoded back by `name` + `arguments`.
+/// Syntactic checks (types, fixed ranges) happen here; mode-dependent ones in the daemon's core.
+public enum Command: Sendable, Hashable {
+    case status
+    case watch(WatchArguments)
+    case arm(ArmArguments)
+    case disarm
+    case start
+    case stop
+    case mode(OperatingMode)
+    case clear
+    case sim(SimAction)
+
+    /// The `cmd` strings of the wire.
+    public enum Name: String, Sendable, CaseIterable, Hashable {
+        case status, watch, arm, disarm, start, stop, mode, clear, sim
+    }
+
+    /// Builds a command from the wire's `cmd` and `args`.
+    /// - Throws: `unknown_command` for an unknown name, `invalid_request` (naming the field)
+    ///   for arguments of the wrong type, out of range, missing or unknown.
+    public init(name: String, arguments: [String: JSONValue]) throws(ProtocolError) {
+        guard let known = Name(rawValue: name) else {
+            let shown = name.count <= 40 ? name : String(name.prefix(40)) + "…"
+            throw ProtocolError(
+                .unknownCommand, "unknown command \"\(shown)\" (known: \(ArgumentReader.choices(Name.self)))")
+        }
+        var reader = ArgumentReader(command: name, args: arguments)
+        switch known {
+        case .status: self = .status
+        case .watch: self = .watch(try WatchArguments(reading: &reader))
+        case .arm: self = .arm(try ArmArguments(reading: &reader))
+        case .disarm: self = .disarm
+        case .start: self = .start
+        case .stop: self = .stop
+        case .mode: self = .mode(try reader.requiredEnum("mode", OperatingMode.self))
+        case .clear: self = .clear
+        case .sim: self = .sim(try SimAction(reading: &reader))
+        }
+        try reader.finish()
+    }
+
+    public var name: Name {
+        switch self {
+        case .status: .status
+        case .watch: .watch
+        case .arm: .arm
+        case .disarm: .disarm
+        case .start: .start
+        case .stop: .stop
+        case .mode: .mode
+        case .clear: .clear
+        case .sim: .sim
+        }
+    }
+
+    /// The `args` object of the wire form.
+    public var arguments: [String: JSONValue] {
+        switch self {
+        case .status, .disarm, .start, .stop, .clear: [:]
+        case .watch(let watch): watch.arguments
+        case .arm(let arm): arm.arguments
+        case .mode(let mode): ["mode": .string(mode.rawValue)]
+        case .sim(let action): action.arguments
+        }
+    }
+
+    /// Re-checks the command by the decoder's rules, so a client can refuse what the daemon
+    /// would refuse (e.g. a `SimAction.load` fraction outside 0…1) before sending it.
+    public func validated() throws(ProtocolError) -> Command {
+        try Command(name: name.rawValue, arguments: arguments)
+    }
+}

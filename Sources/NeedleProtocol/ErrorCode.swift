@@ -1,0 +1,26 @@
+/// Machine-readable reason a request was refused; the `code` of an error reply.
+///
+/// Raw values are the snake_case strings on the wire. Clients must treat codes they do not know
+/// as a refusal (decoding an unknown code fails loudly rather than being guessed at).
+public enum ErrorCode: String, Codable, Sendable, CaseIterable, Hashable {
+    // Plan and mode checks (NeedleCore).
+    case depthOutOfRange = "depth_out_of_range"
+    case notArmed = "not_armed"
+    case depthMismatch = "depth_mismatch"
+    case faultLatched = "fault_latched"
+    case sensorInvalid = "sensor_invalid"
+    case causePresent = "cause_present"
+    case notIdle = "not_idle"
+    case notRunning = "not_running"
+    // Access and availability.
+    case unauthorized
+    case busy
+    case notSimulated = "not_simulated"
+    case shuttingDown = "shutting_down"
+    // Input that never reached the core.
+    case invalidRequest = "invalid_request"
+    case unknownCommand = "unknown_command"
+    case requestTooLarge = "request_too_large"
+    // A bug or an environment failure inside the daemon.
+    case `internal`
+}

@@ -1,0 +1,91 @@
+/// The pen's status: the `result` of `status` and the `data` of telemetry events.
+/// Absent values are encoded as explicit JSON `null`, never omitted.
+public struct StatusResult: Sendable, Hashable, Codable {
+    /// The depth window of the current mode, in mm.
+    public struct Window: Sendable, Hashable, Codable {
+        public var min: Double
+        public var max: Double
+        public init(min: Double, max: Double) {
+            self.min = min
+            self.max = max
+        }
+    }
+
+    public var state: PenState
+    public var mode: OperatingMode
+    /// Last valid measured depth; nil when there is none.
+    public var depthMM: Double?
+    /// The armed plan's target depth.
+    public var targetDepthMM: Double?
+    public var window: Window
+    public var motorOn: Bool
+    public var strokeRateHz: Double
+    public var targetStrokeRateHz: Double?
+    /// The armed plan's speed setting 1…10.
+    public var speed: Int?
+    public var area: String?
+    /// Latched faults.
+    public var faults: [FaultCode]
+    public var hardware: HardwareKind
+    /// Seconds left of a timed run.
+    public var remainingS: Double?
+    public var strokes: Int
+    public var uptimeS: Double
+    public var lastStopReason: String?
+
+    public init(
+        state: PenState, mode: OperatingMode, depthMM: Double?, targetDepthMM: Double?, window: Window,
+        motorOn: Bool, strokeRateHz: Double, targetStrokeRateHz: Double?, speed: Int?, area: String?,
+        faults: [FaultCode], hardware: HardwareKind, remainingS: Double?, strokes: Int, uptimeS: Double,
+        lastStopReason: String?
+    ) {
+        self.state = state
+        self.mode = mode
+        self.depthMM = depthMM
+        self.targetDepthMM = targetDepthMM
+        self.window = window
+        self.motorOn = motorOn
+        self.strokeRateHz = strokeRateHz
+        self.targetStrokeRateHz = targetStrokeRateHz
+        self.speed = speed
+        self.area = area
+        self.faults = faults
+        self.hardware = hardware
+        self.remainingS = remainingS
+        self.strokes = strokes
+        self.uptimeS = uptimeS
+        self.lastStopReason = lastStopReason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case state, mode, window, faults, hardware, speed, area, strokes
+        case depthMM = "depth_mm"
+        case targetDepthMM = "target_depth_mm"
+        case motorOn = "motor_on"
+        case strokeRateHz = "stroke_rate_hz"
+        case targetStrokeRateHz = "target_stroke_rate_hz"
+        case remainingS = "remaining_s"
+        case uptimeS = "uptime_s"
+        case lastStopReason = "last_stop_reason"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(state, forKey: .state)
+        try container.encode(mode, forKey: .mode)
+        try container.encodeNullable(depthMM, forKey: .depthMM)
+        try container.encodeNullable(targetDepthMM, forKey: .targetDepthMM)
+        try container.encode(window, forKey: .window)
+        try container.encode(motorOn, forKey: .motorOn)
+        try container.encode(strokeRateHz, forKey: .strokeRateHz)
+        try container.encodeNullable(targetStrokeRateHz, forKey: .targetStrokeRateHz)
+        try container.encodeNullable(speed, forKey: .speed)
+        try container.encodeNullable(area, forKey: .area)
+        try container.encode(faults, forKey: .faults)
+        try container.encode(hardware, forKey: .hardware)
+        try container.encodeNullable(remainingS, forKey: .remainingS)
+        try container.encode(strokes, forKey: .strokes)
+        try container.encode(uptimeS, forKey: .uptimeS)
+        try container.encodeNullable(lastStopReason, forKey: .lastStopReason)
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import NeedleProtocol
+
+/// Runs one command against the daemon and prints its outcome; shared by all subcommands.
+enum Client {
+    /// Sends `command`, waits for its reply and returns the result payload. Prints and exits
+    /// (by throwing `ExitCode`) on refusal (1) or an unreachable daemon (3).
+    static func execute(_ command: Command, options: GlobalOptions) throws -> ResultPayload {
+        let connection = try connect(options)
+        return try exchange(command, on: connection, options: options)
+    }
+
+    static func connect(_ options: GlobalOptions) throws -> DaemonConnection {
+        do {
+            return try DaemonConnection(path: options.socketPath)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(Exit.unreachable)
+        }
+    }
+
+    /// Sends one request on `connection` and returns its successful payload.
+    static func exchange(_ command: Command, on connection: DaemonConnection, options: GlobalOptions) throws
+        -> ResultPayload
+    {
+        let id: Int64 = 1
+        do {
+            try connection.sendRequest(Request(id: id, command: command))
+            while true {
+                guard case .reply(let reply) = try connection.receive(), reply.id == id || reply.id == nil else {
+                    continue  // a stray event or another request's reply
+                }
+                switch reply.outcome {
+                case .success(let payload):
+                    return payload
+                case .failure(let error):
+                    if options.json {
+                        printError(jsonText(error))
+                    } else {
+                        printError("error: \(error.code.rawValue): \(error.message)")
+                    }
+                    throw ExitCode(Exit.refused)
+                }
+            }
+        } catch let error as ConnectionError {
+            printError("error: \(error)")
+            throw ExitCode(Exit.unreachable)
+        }
+    }
+
+    /// Runs a command and prints its result: raw JSON with `--json`, else the status table,
+    /// the daemon's message, or `confirmation`.
+    static func run(_ command: Command, options: GlobalOptions, confirmation: String) throws {
+        let payload = try execute(command, options: options)
+        if options.json {
+            print(jsonText(payload))
+            return
+        }
+        switch payload {
+        case .status(let status): print(StatusFormatter.table(status))
+        case .message(let message): print(message)
+        case .empty: print(confirmation)
+        case .json: print(jsonText(payload))
+        }
+    }
+
+    static func jsonText(_ value: some Encodable) -> String {
+        guard let bytes = try? WireCoding.encode(value) else { return "{}" }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

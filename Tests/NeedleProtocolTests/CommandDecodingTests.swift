@@ -1,0 +1,84 @@
+import NeedleProtocol
+import Testing
+
+@Suite("Decoding each command")
+struct CommandDecodingTests {
+    @Test func statusWithIdAndEmptyArgs() throws {
+        let request = try decode(#"{"id":1,"cmd":"status","args":{}}"#)
+        #expect(request == Request(id: 1, command: .status))
+    }
+
+    @Test func idAndArgsAreOptional() throws {
+        #expect(try decode(#"{"cmd":"status"}"#) == Request(id: nil, command: .status))
+        #expect(try decode(#"{"id":null,"cmd":"stop","args":null}"#) == Request(id: nil, command: .stop))
+    }
+
+    @Test func argumentFreeCommands() throws {
+        #expect(try decode(#"{"id":2,"cmd":"disarm"}"#).command == .disarm)
+        #expect(try decode(#"{"id":3,"cmd":"start"}"#).command == .start)
+        #expect(try decode(#"{"id":4,"cmd":"stop"}"#).command == .stop)
+        #expect(try decode(#"{"id":5,"cmd":"clear"}"#).command == .clear)
+    }
+
+    @Test func watchDefaultsAndExplicitInterval() throws {
+        #expect(try decode(#"{"cmd":"watch"}"#).command == .watch(try WatchArguments()))
+        #expect(try decode(#"{"cmd":"watch"}"#).command == .watch(try WatchArguments(intervalMS: 100)))
+        #expect(try decode(#"{"cmd":"watch","args":{"interval_ms":10}}"#).command == .watch(try WatchArguments(intervalMS: 10)))
+        #expect(try decode(#"{"cmd":"watch","args":{"interval_ms":10000}}"#).command == .watch(try WatchArguments(intervalMS: 10000)))
+    }
+
+    @Test func armFullAndDefaults() throws {
+        let full = try decode(#"{"id":7,"cmd":"arm","args":{"depth_mm":0.5,"speed":7,"area":"forehead","duration_s":90}}"#)
+        guard case .arm(let arm) = full.command else {
+            Issue.record("not arm: \(full.command)")
+            return
+        }
+        #expect(arm.depthMM == 0.5)
+        #expect(arm.speed == 7)
+        #expect(arm.area == "forehead")
+        #expect(arm.durationS == 90)
+
+        let minimal = try decode(#"{"cmd":"arm","args":{"depth_mm":1}}"#)
+        #expect(minimal.command == .arm(try ArmArguments(depthMM: 1, speed: 5)))
+    }
+
+    @Test func mode() throws {
+        #expect(try decode(#"{"cmd":"mode","args":{"mode":"home"}}"#).command == .mode(.home))
+        #expect(try decode(#"{"cmd":"mode","args":{"mode":"clinical"}}"#).command == .mode(.clinical))
+    }
+
+    @Test func simActions() throws {
+        #expect(try decode(#"{"cmd":"sim","args":{"action":"depth","depth_mm":0.42}}"#).command == .sim(.depth(depthMM: 0.42)))
+        #expect(
+            try decode(#"{"cmd":"sim","args":{"action":"fault","name":"magnet-missing"}}"#).command
+                == .sim(.fault(.magnetMissing, clear: false)))
+        #expect(
+            try decode(#"{"cmd":"sim","args":{"action":"fault","name":"cartridge-removed","clear":true}}"#).command
+                == .sim(.fault(.cartridgeRemoved, clear: true)))
+        #expect(try decode(#"{"cmd":"sim","args":{"action":"load","fraction":0.25}}"#).command == .sim(.load(fraction: 0.25)))
+        #expect(try decode(#"{"cmd":"sim","args":{"action":"trigger","pressed":true}}"#).command == .sim(.trigger(pressed: true)))
+    }
+
+    @Test(arguments: SimulatedFault.allCases)
+    func everySimulatedFaultName(fault: SimulatedFault) throws {
+        let request = try decode(#"{"cmd":"sim","args":{"action":"fault","name":"\#(fault.rawValue)"}}"#)
+        #expect(request.command == .sim(.fault(fault, clear: false)))
+    }
+
+    /// Encoding a request and decoding it again gives the same request, for every command.
+    @Test func requestRoundTrip() throws {
+        let commands: [Command] = [
+            .status, .watch(try WatchArguments(intervalMS: 250)),
+            .arm(try ArmArguments(depthMM: 0.75, speed: 3, area: "cheek", durationS: 12.5)),
+            .arm(try ArmArguments(depthMM: 2)), .disarm, .start, .stop, .mode(.clinical), .clear,
+            .sim(.depth(depthMM: 1.5)), .sim(.fault(.stall, clear: true)), .sim(.load(fraction: 1)),
+            .sim(.trigger(pressed: false)),
+        ]
+        for (index, command) in commands.enumerated() {
+            let request = Request(id: Int64(index), command: command)
+            let line = try WireCoding.encode(request)
+            #expect(try Request(jsonLine: line) == request, "\(text(line))")
+        }
+        #expect(text(try WireCoding.encode(Request(id: nil, command: .status))) == #"{"args":{},"cmd":"status","id":null}"#)
+    }
+}
