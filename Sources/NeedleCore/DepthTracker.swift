@@ -74,6 +74,11 @@ struct DepthTracker: Sendable {
         return nowNs &- rawUnchangedSinceNs
     }
 
+    /// How long the raw angle has been frozen at one value as of `nowNs`.
+    func frozenNs(nowNs: UInt64) -> UInt64 {
+        lastRaw == nil ? 0 : nowNs &- rawUnchangedSinceNs
+    }
+
     /// The last valid depth if it is fresh and trusted, else nil.
     func trustedDepth(nowNs: UInt64, config: SafetyConfig) -> Double? {
         guard consistentRun >= config.trustSamples, nowNs &- lastValidNs <= config.sensorTimeoutNs else { return nil }

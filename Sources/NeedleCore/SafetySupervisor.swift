@@ -232,7 +232,10 @@ public struct SafetySupervisor: Sendable {
         if faults.contains(.driverFault), interlocks.driverFault { present.insert(.driverFault) }
         if faults.contains(.cartridgeRemoved), !interlocks.cartridgePresent { present.insert(.cartridgeRemoved) }
         let trusted = depth.trustedDepth(nowNs: nowNs, config: config)
-        if faults.contains(.sensorFault), trusted == nil { present.insert(.sensorFault) }
+        // A frozen sensor reads consistent, valid-looking samples: it is still present while
+        // the raw angle has not moved for the stuck timeout.
+        let frozen = depth.frozenNs(nowNs: nowNs) >= config.stuckTimeoutNs
+        if faults.contains(.sensorFault), trusted == nil || frozen { present.insert(.sensorFault) }
         if faults.contains(.depthLimit) {
             if let trusted, trusted < mode.window.limitMM - 1e-9 {} else { present.insert(.depthLimit) }
         }

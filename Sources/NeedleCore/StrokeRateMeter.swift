@@ -19,11 +19,16 @@ struct StrokeRateMeter: Sendable {
         lastStrokeNs = newLast
     }
 
+    /// No stroke for this long reads as stopped: the slowest level strokes every 20 ms.
+    static let stoppedAfterNs: UInt64 = 100_000_000
+
     /// The rate now: the smoothed rate, capped by what the time since the last stroke
-    /// allows (no stroke for 50 ms means at most 20 Hz).
+    /// allows (no stroke for 50 ms means at most 20 Hz), and 0 once the cam has stopped.
     func rateHz(nowNs: UInt64) -> Double {
         guard lastStrokeNs != 0, smoothedHz > 0 else { return 0 }
-        let sinceLast = nowNs > lastStrokeNs ? Double(nowNs - lastStrokeNs) : 0
+        let sinceLastNs = nowNs > lastStrokeNs ? nowNs - lastStrokeNs : 0
+        if sinceLastNs >= Self.stoppedAfterNs { return 0 }
+        let sinceLast = Double(sinceLastNs)
         guard sinceLast > 0 else { return smoothedHz }
         return min(smoothedHz, 1e9 / sinceLast)
     }

@@ -97,6 +97,7 @@ struct Bench {
 }
 
 func sleepSeconds(_ seconds: Double) {
-    var remaining = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
-    while nanosleep(&remaining, &remaining) != 0 {}
+    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+    var remaining = timespec()
+    while nanosleep(&request, &remaining) != 0 { request = remaining }
 }

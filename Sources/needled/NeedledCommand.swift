@@ -63,7 +63,7 @@ struct NeedledCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let started = blocking { () async -> DaemonError? in
-            do { try await daemon.start(); return nil } catch { return error }
+            do throws(DaemonError) { try await daemon.start(); return nil } catch { return error }
         }
         if let error = started {
             logger.critical("cannot start: \(error)")

@@ -1,0 +1,58 @@
+import NeedleCore
+import NeedleDaemon
+import NeedleDrivers
+import NeedleHAL
+import NeedleSim
+
+/// The real control loop on the simulated pen, both on one virtual clock: every tick
+/// advances time by one period and runs the loop's full read–decide–write path.
+struct SimLoopHarness {
+    let clock = VirtualClock(nanoseconds: 1_000_000_000)
+    let pen: SimulatedPen
+    let loop: ControlLoop
+    let periodNs: UInt64 = 1_000_000
+
+    init(parameters: SimParameters = SimParameters(), wrap: (PenDevices) -> PenDevices = { $0 }) {
+        pen = SimulatedPen(clock: clock, parameters: parameters)
+        let devices = wrap(pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus)))
+        loop = ControlLoop(
+            devices: devices, config: SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration)),
+            startNs: clock.nowNanoseconds())
+        loop.forceSafe()
+    }
+
+    func tick(_ count: Int = 1) {
+        for _ in 0..<count {
+            clock.advance(nanoseconds: periodNs)
+            loop.tick(nowNs: clock.nowNanoseconds())
+        }
+    }
+
+    /// Ticks until `condition` holds, at most `limit` ticks; returns whether it held.
+    @discardableResult
+    func tick(until condition: () -> Bool, limit: Int = 5000) -> Bool {
+        for _ in 0..<limit {
+            if condition() { return true }
+            tick()
+        }
+        return condition()
+    }
+
+    func command(_ command: SupervisorCommand) -> Result<CommandOutcome, Refusal> {
+        loop.command(command, nowNs: clock.nowNanoseconds())
+    }
+
+    /// Turns the collar to `depth`, waits for it, arms and starts; returns the start result.
+    func startTreatment(depth: Double, speed: Int = 5, mode: Mode = .home) -> Result<CommandOutcome, Refusal> {
+        if mode != loop.status().mode { _ = command(.setMode(mode, authorized: true)) }
+        pen.setDepth(mm: depth)
+        tick(until: { abs(pen.snapshot().collarDepthMM - depth) < 0.001 })
+        tick(10)
+        if case .failure(let refusal) = command(.arm(Plan(targetDepthMM: depth, speedLevel: speed))) {
+            return .failure(refusal)
+        }
+        let result = command(.start)
+        tick()
+        return result
+    }
+}
