@@ -32,6 +32,16 @@ enum AllocationCounter {
         MallocInterposerSwift.hook()
     }
 
+    /// Proves the hook counts the watched thread: one deliberate allocation on this thread
+    /// must be seen. A counter that cannot see allocations would report a false 0.
+    static func selfTest() -> Bool {
+        start(watching: pthread_self())
+        let box = [Int](repeating: 7, count: 1000)
+        let seen = stop()
+        count.store(0, ordering: .relaxed)
+        return seen > 0 && box.count == 1000
+    }
+
     static func stop() -> Int {
         MallocInterposerSwift.unhook()
         MallocInterposerSwift.setAllocationHook(nil)

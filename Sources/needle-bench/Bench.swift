@@ -16,6 +16,10 @@ struct Bench {
     static func main() {
         let options = Options(CommandLine.arguments)
         preloadInterposerOrExit()
+        guard AllocationCounter.selfTest() else {
+            print("needle-bench: the allocation counter does not see this thread's allocations")
+            exit(1)
+        }
 
         let clock = SystemMonotonicClock()
         var parameters = SimParameters()

@@ -4,7 +4,7 @@ import Testing
 /// Rule 6: interlocks stop the motor and latch; clear needs the cause gone.
 @Suite("Rule 6 — interlocks")
 struct InterlockTests {
-    @Test("e-stop stops the motor and latches estop; clear refused until released",
+    @Test("each input interlock (e-stop, driver fault, cartridge removed) stops the motor and latches; clear waits for the cause to go",
           arguments: [Fault.estop, .driverFault, .cartridgeRemoved])
     func interlockLatches(fault: Fault) throws {
         var h = CoreHarness()

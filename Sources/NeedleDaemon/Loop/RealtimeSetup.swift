@@ -15,9 +15,13 @@ public struct RealtimeGrant: Sendable, Equatable {
 
 enum RealtimeSetup {
     /// Locks all current and future pages; needs CAP_IPC_LOCK or a large RLIMIT_MEMLOCK.
+    /// MCL_ONFAULT (Linux 4.4+) locks a page when it is first touched rather than at
+    /// mapping: the loop's pages, touched once at start, stay resident, while the 8 MB
+    /// stacks of idle threads are not committed whole (76 MB of RSS without it, measured).
     static func lockMemory() -> (Bool, Int32) {
         #if os(Linux)
-        let rc = mlockall(Int32(MCL_CURRENT | MCL_FUTURE))
+        let onFault: Int32 = 4  // MCL_ONFAULT, not exported by every Glibc module map
+        let rc = mlockall(Int32(MCL_CURRENT | MCL_FUTURE) | onFault)
         return rc == 0 ? (true, 0) : (false, errno)
         #else
         return (false, 0)
