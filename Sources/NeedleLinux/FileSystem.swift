@@ -25,8 +25,9 @@ enum FileSystem {
         access(path, F_OK) == 0
     }
 
-    /// The whole content of a small file (sysfs attribute), or the errno of the failure.
-    static func read(_ path: String) -> Result<String, FileError> {
+    /// The content of a small file (a sysfs attribute: at most a page), or the errno of the
+    /// failure. Bounded so that a wrongly pointed path (/dev/zero) cannot exhaust memory.
+    static func read(_ path: String, limit: Int = 4096) -> Result<String, FileError> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(FileError(errno: errno)) }
         defer { close(fd) }
@@ -40,6 +41,7 @@ enum FileSystem {
             }
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
+            if bytes.count >= limit { break }
         }
         return .success(String(decoding: bytes, as: UTF8.self))
     }
