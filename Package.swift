@@ -41,8 +41,12 @@ let package = Package(
         .target(
             name: "NeedleLinux", dependencies: ["NeedleHAL", "CGPIODShim", "CI2C"],
             swiftSettings: strict),
+        // Counts the process's heap allocations; replaces malloc, so only the probe links it.
+        .target(name: "NeedleProbeAllocCounter"),
         // Proves the Linux backends against real kernel devices inside the VM rig.
-        .executableTarget(name: "needle-linux-probe", dependencies: ["NeedleLinux", "NeedleHAL"], swiftSettings: strict),
+        .executableTarget(
+            name: "needle-linux-probe", dependencies: ["NeedleLinux", "NeedleHAL", "NeedleProbeAllocCounter"],
+            swiftSettings: strict),
         // Test doubles shared by test targets (scripted I2C bus with ordered expectations).
         .target(name: "NeedleTestSupport", dependencies: ["NeedleHAL"], swiftSettings: strict),
         // Wire types of the control socket, shared by needled and needlectl.

@@ -13,6 +13,7 @@ checkOutputs(probe)
 checkInputs(probe, clock: clock)
 checkI2C(probe, clock: clock)
 checkPWM(probe)
+checkAllocationFree(probe)
 
 emit("INFO probe ran \((clock.nowNanoseconds() - started) / 1_000_000) ms")
 emit("PROBE: \(probe.passed) passed, \(probe.failed) failed")
