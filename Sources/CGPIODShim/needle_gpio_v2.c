@@ -1,8 +1,8 @@
 /*
- * needle_gpio.h over libgpiod 2.x (the v2 character-device uAPI). Not compiled against
- * Debian 12's libgpiod 1.6 — this whole file is empty there; it is written against the
- * documented 2.x API so that moving to a 2.x distribution changes only this file.
- * UNTESTED until a machine with libgpiod 2.x builds it.
+ * needle_gpio.h over libgpiod 2.x (the v2 character-device uAPI). Against Debian 12's
+ * libgpiod 1.6 this whole file is empty. Proven against libgpiod 2.3 in the VM rig:
+ * `VM_RIG_GPIOD=2 hardware/vm-rig/run-probe` builds it with a static libgpiod 2.x
+ * (hardware/vm-rig/build-libgpiod2) and runs the same probe as for 1.6.
  */
 #include "needle_gpio_version.h"
 #if NEEDLE_GPIOD_API == 2
