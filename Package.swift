@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "needled", targets: ["needled"]),
         .executable(name: "needlectl", targets: ["needlectl"]),
         .executable(name: "needle-bench", targets: ["needle-bench"]),
+        .executable(name: "needle-linux-probe", targets: ["needle-linux-probe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +30,23 @@ let package = Package(
         .target(name: "NeedleDrivers", dependencies: ["NeedleHAL"], swiftSettings: strict),
         // A simulated pen: motor, cam, tach, depth collar, AS5600 registers, watchdog, faults.
         .target(name: "NeedleSim", dependencies: ["NeedleHAL"], swiftSettings: strict),
+        // libgpiod (Debian 12 / Raspberry Pi OS bookworm ship 1.6). Only CGPIODShim imports it.
+        .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
+        // The one place that knows libgpiod's API version: a small version-neutral C API over
+        // libgpiod 1.6 (v2 is one file of its own, chosen by the header it compiles against).
+        .target(name: "CGPIODShim", dependencies: ["CGPIOD"]),
+        // libi2c's SMBus helpers and i2c-dev's ioctls. libi2c-dev ships no .pc file.
+        .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),
+        // Linux backends of the NeedleHAL protocols: GPIO (libgpiod), I2C (i2c-dev), sysfs PWM.
+        .target(
+            name: "NeedleLinux", dependencies: ["NeedleHAL", "CGPIODShim", "CI2C"],
+            swiftSettings: strict),
+        // Counts the process's heap allocations; replaces malloc, so only the probe links it.
+        .target(name: "NeedleProbeAllocCounter"),
+        // Proves the Linux backends against real kernel devices inside the VM rig.
+        .executableTarget(
+            name: "needle-linux-probe", dependencies: ["NeedleLinux", "NeedleHAL", "NeedleProbeAllocCounter"],
+            swiftSettings: strict),
         // Test doubles shared by test targets (scripted I2C bus with ordered expectations).
         .target(name: "NeedleTestSupport", dependencies: ["NeedleHAL"], swiftSettings: strict),
         // Wire types of the control socket, shared by needled and needlectl.
@@ -74,6 +92,7 @@ let package = Package(
             name: "NeedleDriversTests", dependencies: ["NeedleDrivers", "NeedleTestSupport"],
             swiftSettings: strict),
         .testTarget(name: "NeedleSimTests", dependencies: ["NeedleSim", "NeedleDrivers"], swiftSettings: strict),
+        .testTarget(name: "NeedleLinuxTests", dependencies: ["NeedleLinux", "NeedleHAL"], swiftSettings: strict),
         .testTarget(name: "NeedleProtocolTests", dependencies: ["NeedleProtocol"], swiftSettings: strict),
         .testTarget(
             name: "NeedleDaemonTests",

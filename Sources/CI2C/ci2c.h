@@ -1,0 +1,12 @@
+#ifndef NEEDLE_CI2C_H
+#define NEEDLE_CI2C_H
+#include <i2c/smbus.h>
+#include <linux/i2c-dev.h>
+#include <sys/ioctl.h>
+
+/// Selects the 7-bit device address for later transfers on `fd`. ioctl() is variadic and
+/// I2C_SLAVE a macro, so a typed wrapper keeps Swift off C varargs. Returns 0 or -1/errno.
+static inline int needle_i2c_set_address(int fd, unsigned char address) {
+    return ioctl(fd, I2C_SLAVE, (unsigned long)address);
+}
+#endif
