@@ -49,13 +49,15 @@ let package = Package(
             swiftSettings: strict),
         // Test doubles shared by test targets (scripted I2C bus with ordered expectations).
         .target(name: "NeedleTestSupport", dependencies: ["NeedleHAL"], swiftSettings: strict),
+        // The configuration file's model: sections, defaults, validation (no I/O here).
+        .target(name: "NeedleConfig", swiftSettings: strict),
         // Wire types of the control socket, shared by needled and needlectl.
         .target(name: "NeedleProtocol", swiftSettings: strict),
         // Control-loop thread, socket server, command routing, process glue.
         .target(
             name: "NeedleDaemon",
             dependencies: [
-                "NeedleCore", "NeedleHAL", "NeedleDrivers", "NeedleSim", "NeedleProtocol",
+                "NeedleCore", "NeedleHAL", "NeedleDrivers", "NeedleSim", "NeedleProtocol", "NeedleConfig", "NeedleLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

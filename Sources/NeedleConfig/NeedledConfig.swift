@@ -1,0 +1,165 @@
+/// The whole configuration of needled (`/etc/needled/needled.toml`). Every field has a
+/// default, so an empty file is a valid simulated-pen configuration. Parsing and
+/// validation turn a file into this value; nothing else in the daemon reads the file.
+public struct NeedledConfig: Sendable, Equatable {
+    public var daemon = DaemonSection()
+    public var access = AccessSection()
+    public var safety = SafetySection()
+    public var hardware = HardwareSection()
+
+    public init() {}
+}
+
+/// `[daemon]`: where the daemon listens and how fast it runs.
+public struct DaemonSection: Sendable, Equatable {
+    public var socket = "/run/needled/control.sock"
+    /// Group given to the socket (mode 0660); nil keeps the daemon's own group.
+    public var socketGroup: String? = nil
+    /// Control-loop rate, 100...8000 Hz.
+    public var rateHz = 1000
+    public var logLevel = "info"
+    public var stateDirectory = "/var/lib/needled"
+
+    public init() {}
+}
+
+/// `[access]`: who may do what on the socket, by user (name or uid) and group (name or
+/// gid). Roles nest: an operator may do what an observer may, a clinician what an
+/// operator may. Root is always a clinician.
+public struct AccessSection: Sendable, Equatable {
+    public var observerUsers: [String] = []
+    public var observerGroups: [String] = []
+    public var operatorUsers: [String] = []
+    public var operatorGroups: [String] = []
+    public var clinicianUsers: [String] = []
+    public var clinicianGroups: [String] = []
+
+    public init() {}
+}
+
+/// `[safety]`: tunables that may only make the pen stricter than DESIGN.md §3.
+public struct SafetySection: Sendable, Equatable {
+    /// Allowed distance between measured and target depth, 0.01...0.05 mm.
+    public var toleranceMM = 0.05
+
+    public init() {}
+}
+
+/// `[hardware]`: which backend drives the pen, and for Linux, where every line is.
+public struct HardwareSection: Sendable, Equatable {
+    public enum Backend: String, Sendable, Equatable, CaseIterable {
+        case simulated
+        case linux
+    }
+
+    public var backend = Backend.simulated
+    public var gpio = GPIOSection()
+    public var i2c = I2CSection()
+    public var pwm = PWMSection()
+    public var calibration = CalibrationSection()
+
+    public init() {}
+}
+
+/// `[hardware.gpio]` and one `[hardware.gpio.<role>]` table per line.
+public struct GPIOSection: Sendable, Equatable {
+    /// Chip path, name or label; nil searches every chip for the line names.
+    public var chip: String? = nil
+    public var lines: [LineRole: LineSpec] = LineRole.defaultSpecs
+
+    public init() {}
+}
+
+/// Each line the pen uses, by its role. Raw values are the config table names.
+public enum LineRole: String, Sendable, Equatable, CaseIterable {
+    case motorEnable = "motor_enable"
+    case brake
+    case heartbeat
+    case statusLED = "status_led"
+    case faultLED = "fault_led"
+    case driverFault = "driver_fault"
+    case tach
+    case trigger
+    case estop
+    case cartridge
+
+    public var isOutput: Bool {
+        switch self {
+        case .motorEnable, .brake, .heartbeat, .statusLED, .faultLED: true
+        case .driverFault, .tach, .trigger, .estop, .cartridge: false
+        }
+    }
+
+    /// The reference design's line names (hardware/README.md) and active levels.
+    public static let defaultSpecs: [LineRole: LineSpec] = [
+        .motorEnable: LineSpec(name: "MOTOR_EN", bias: .pullDown),
+        .brake: LineSpec(name: "MOTOR_BRAKE", bias: .pullDown),
+        .heartbeat: LineSpec(name: "HEARTBEAT", bias: .pullDown),
+        .statusLED: LineSpec(name: "LED_STATUS"),
+        .faultLED: LineSpec(name: "LED_FAULT", activeLow: true),
+        .driverFault: LineSpec(name: "DRV_NFAULT", activeLow: true, bias: .pullUp),
+        .tach: LineSpec(name: "TACH"),
+        .trigger: LineSpec(name: "TRIGGER", activeLow: true, bias: .pullUp),
+        // The e-stop is a normally closed loop to ground: open (high) means stop.
+        .estop: LineSpec(name: "ESTOP", bias: .pullUp),
+        .cartridge: LineSpec(name: "CARTRIDGE", activeLow: true, bias: .pullUp),
+    ]
+}
+
+/// Where one line is and how it behaves: by name (`gpio-line-names`) or by offset on
+/// `GPIOSection.chip`.
+public struct LineSpec: Sendable, Equatable {
+    public enum Bias: String, Sendable, Equatable, CaseIterable {
+        case asIs = "as-is"
+        case disabled
+        case pullUp = "pull-up"
+        case pullDown = "pull-down"
+    }
+
+    public var name: String?
+    public var offset: Int?
+    public var activeLow: Bool
+    public var bias: Bias
+
+    public init(name: String? = nil, offset: Int? = nil, activeLow: Bool = false, bias: Bias = .asIs) {
+        self.name = name
+        self.offset = offset
+        self.activeLow = activeLow
+        self.bias = bias
+    }
+}
+
+/// `[hardware.i2c]`: the depth sensor's bus.
+public struct I2CSection: Sendable, Equatable {
+    /// /dev/i2c-<bus>.
+    public var bus = 1
+    public var address = 0x36
+
+    public init() {}
+}
+
+/// `[hardware.pwm]`: the motor driver's AIN1.
+public struct PWMSection: Sendable, Equatable {
+    public enum Polarity: String, Sendable, Equatable, CaseIterable {
+        case normal
+        case inversed
+    }
+
+    public var chip = 0
+    public var channel = 0
+    public var polarity = Polarity.normal
+    /// 20 kHz: above hearing, within the DRV8833's range.
+    public var frequencyHz = 20_000
+    /// Tests and the VM rig point this at a temporary tree.
+    public var sysfsRoot = "/sys/class/pwm"
+
+    public init() {}
+}
+
+/// `[hardware.calibration]`: collar angle to depth (`(raw - zero) * mm_per_count`).
+public struct CalibrationSection: Sendable, Equatable {
+    public var zeroCounts = 512.0
+    public var mmPerCount = 0.001
+
+    public init() {}
+}
