@@ -2,26 +2,70 @@
 import Glibc
 #endif
 
-/// Who may put the pen in clinical mode (DESIGN.md §3 rule 7): root, the listed uids, and
-/// members of the listed groups — the peer's primary gid from SO_PEERCRED or any
-/// supplementary group of its user. Switching back to home mode narrows what the pen can
-/// do, so any peer that can reach the socket may do it.
+/// Who may do what on the control socket (DESIGN.md §3 rule 7): each role lists uids and
+/// gids; a peer matches a gid by its primary gid from SO_PEERCRED or any supplementary
+/// group of its user. Root is always a clinician. A peer that matches nothing has no role.
 public struct AccessPolicy: Sendable, Equatable {
+    public var observerUIDs: Set<UInt32>
+    public var observerGIDs: Set<UInt32>
+    public var operatorUIDs: Set<UInt32>
+    public var operatorGIDs: Set<UInt32>
     public var clinicianUIDs: Set<UInt32>
     public var clinicianGIDs: Set<UInt32>
 
-    public init(clinicianUIDs: Set<UInt32> = [], clinicianGIDs: Set<UInt32> = []) {
+    public init(
+        observerUIDs: Set<UInt32> = [], observerGIDs: Set<UInt32> = [],
+        operatorUIDs: Set<UInt32> = [], operatorGIDs: Set<UInt32> = [],
+        clinicianUIDs: Set<UInt32> = [], clinicianGIDs: Set<UInt32> = []
+    ) {
+        self.observerUIDs = observerUIDs
+        self.observerGIDs = observerGIDs
+        self.operatorUIDs = operatorUIDs
+        self.operatorGIDs = operatorGIDs
         self.clinicianUIDs = clinicianUIDs
         self.clinicianGIDs = clinicianGIDs
     }
 
-    /// `groupsOf` returns the supplementary groups of a uid (injectable for tests).
+    public func uids(of role: Role) -> Set<UInt32> {
+        switch role {
+        case .observer: observerUIDs
+        case .operator: operatorUIDs
+        case .clinician: clinicianUIDs
+        }
+    }
+
+    public func gids(of role: Role) -> Set<UInt32> {
+        switch role {
+        case .observer: observerGIDs
+        case .operator: operatorGIDs
+        case .clinician: clinicianGIDs
+        }
+    }
+
+    /// The highest role of a peer, or nil for none. `groupsOf` returns the supplementary
+    /// groups of a uid (injectable for tests); it is asked at most once, and only when a
+    /// role lists groups the uid and primary gid did not already match.
+    public func role(
+        uid: UInt32, gid: UInt32, groupsOf: (UInt32) -> [UInt32] = AccessPolicy.supplementaryGroups
+    ) -> Role? {
+        if uid == 0 { return .clinician }
+        var groups: [UInt32]?
+        for role in Role.allCases.reversed() {
+            let gids = gids(of: role)
+            if uids(of: role).contains(uid) || gids.contains(gid) { return role }
+            guard !gids.isEmpty else { continue }
+            let supplementary = groups ?? groupsOf(uid)
+            groups = supplementary
+            if supplementary.contains(where: gids.contains) { return role }
+        }
+        return nil
+    }
+
+    /// Whether the peer may select clinical mode.
     public func mayUseClinical(
         uid: UInt32, gid: UInt32, groupsOf: (UInt32) -> [UInt32] = AccessPolicy.supplementaryGroups
     ) -> Bool {
-        if uid == 0 || clinicianUIDs.contains(uid) || clinicianGIDs.contains(gid) { return true }
-        guard !clinicianGIDs.isEmpty else { return false }
-        return groupsOf(uid).contains { clinicianGIDs.contains($0) }
+        role(uid: uid, gid: gid, groupsOf: groupsOf) == .clinician
     }
 
     /// The groups the user `uid` belongs to, from the system's group database.
@@ -40,8 +84,9 @@ public struct AccessPolicy: Sendable, Equatable {
         #endif
     }
 
-    /// Resolves a group name to its gid.
+    /// Resolves a group name (or a number) to its gid.
     public static func gid(ofGroup name: String) -> UInt32? {
+        if let number = UInt32(name) { return number }
         #if os(Linux)
         guard let entry = getgrnam(name) else { return nil }
         return entry.pointee.gr_gid
