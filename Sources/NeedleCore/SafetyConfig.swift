@@ -3,7 +3,9 @@
 public struct SafetyConfig: Sendable, Equatable {
     public var calibration: DepthCalibration
     /// Measured depth must stay within this of the target to start and to keep running.
-    public var toleranceMM = 0.05
+    public var toleranceMM = SafetyConfig.maxToleranceMM
+    /// DESIGN.md §2's ±0.05 mm: configuration may tighten the tolerance, never widen it.
+    public static let maxToleranceMM = 0.05
     /// Invalid samples in a row that latch `sensor_fault`.
     public var invalidSampleLimit = 3
     /// No valid sample for this long latches `sensor_fault`.

@@ -37,6 +37,16 @@ public struct SafetySupervisor: Sendable {
         self.depth = DepthTracker(startNs: startNs)
     }
 
+    /// Changes the depth tolerance while running (a configuration reload). Only a finite
+    /// value in (0, `SafetyConfig.maxToleranceMM`] is taken, so the pen can only become
+    /// stricter than the design; anything else changes nothing and returns false. A running
+    /// motor whose depth is outside the new tolerance stops on the next tick.
+    public mutating func setTolerance(_ mm: Double) -> Bool {
+        guard mm.isFinite, mm > 0, mm <= SafetyConfig.maxToleranceMM else { return false }
+        config.toleranceMM = mm
+        return true
+    }
+
     // MARK: - The tick
 
     public mutating func tick(_ readings: Readings) -> OutputCommand {

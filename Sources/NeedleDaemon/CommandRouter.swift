@@ -2,28 +2,68 @@ import Logging
 import NeedleCore
 import NeedleHAL
 import NeedleProtocol
+import Synchronization
 
 /// The daemon's answer to each socket command: validates what only the daemon can judge
-/// (who the peer is), hands the rest to the supervisor, and journals what changed.
+/// (who the peer is and which role it has), hands the rest to the supervisor, and journals
+/// what changed. The access policy can be replaced live (configuration reload).
 /// Runs on the server's threads; it only takes the supervisor's lock briefly.
 public final class CommandRouter: RequestHandler {
     let loop: ControlLoop
     let clock: any MonotonicClock
-    let policy: AccessPolicy
+    private let access: Mutex<AccessPolicy>
+    /// Supplementary groups of a uid (the system's by default; injected by tests).
+    let groupsOf: @Sendable (UInt32) -> [UInt32]
     let hardware: HardwareKind
     let sim: SimControl?
     let logger: Logger
     let startNs: UInt64
 
     init(loop: ControlLoop, clock: any MonotonicClock, policy: AccessPolicy, hardware: HardwareKind,
-         sim: SimControl?, logger: Logger) {
+         sim: SimControl?, logger: Logger,
+         groupsOf: @escaping @Sendable (UInt32) -> [UInt32] = AccessPolicy.supplementaryGroups) {
         self.loop = loop
         self.clock = clock
-        self.policy = policy
+        self.access = Mutex(policy)
+        self.groupsOf = groupsOf
         self.hardware = hardware
         self.sim = sim
         self.logger = logger
         self.startNs = clock.nowNanoseconds()
+    }
+
+    /// The access policy in force.
+    public var policy: AccessPolicy { access.withLock { $0 } }
+
+    /// Replaces the access policy; the next request is judged by the new one.
+    public func setPolicy(_ policy: AccessPolicy) {
+        access.withLock { $0 = policy }
+    }
+
+    /// The role a peer has now, or nil.
+    public func role(of peer: PeerCredentials) -> Role? {
+        policy.role(uid: peer.uid, gid: peer.gid, groupsOf: groupsOf)
+    }
+
+    /// Refuses, with `unauthorized` naming the role needed, a command the peer's role does
+    /// not cover; every refusal is logged with the peer's uid, gid and pid.
+    public func authorize(_ command: Command, peer: PeerCredentials) -> ProtocolError? {
+        let needed = Role.required(for: command)
+        let role = role(of: peer)
+        if let role, role >= needed { return nil }
+        let what = Self.describe(command)
+        let has = role.map { "has the \($0) role" } ?? "has no role"
+        logger.warning("refused \(what): needs the \(needed) role", metadata: [
+            "uid": "\(peer.uid)", "gid": "\(peer.gid)", "pid": "\(peer.pid)", "command": "\(what)",
+            "role": "\(role?.description ?? "none")", "needed": "\(needed)",
+        ])
+        return ProtocolError(.unauthorized, "\(what) needs the \(needed) role; uid \(peer.uid) \(has)")
+    }
+
+    /// The command as a person would type it: `mode clinical`, `sim`, `arm`.
+    static func describe(_ command: Command) -> String {
+        if case .mode(let mode) = command { return "mode \(mode.rawValue)" }
+        return command.name.rawValue
     }
 
     public func status() -> StatusResult {
@@ -32,6 +72,7 @@ public final class CommandRouter: RequestHandler {
     }
 
     public func handle(_ command: Command, from peer: PeerCredentials) -> Result<ResultPayload, ProtocolError> {
+        if let refusal = authorize(command, peer: peer) { return .failure(refusal) }
         switch command {
         case .status, .watch:
             return .success(.status(status()))
@@ -43,13 +84,9 @@ public final class CommandRouter: RequestHandler {
         case .stop: return run(.stop, peer: peer)
         case .clear: return run(.clear, peer: peer)
         case .mode(let wanted):
+            // authorize(_:peer:) above: home needs an operator, clinical a clinician.
             let mode: Mode = wanted == .clinical ? .clinical : .home
-            // Narrowing to home is always allowed; widening needs a clinician.
-            let authorized = mode == .home || policy.mayUseClinical(uid: peer.uid, gid: peer.gid)
-            if !authorized {
-                logger.warning("refused clinical mode", metadata: ["uid": "\(peer.uid)", "gid": "\(peer.gid)", "pid": "\(peer.pid)"])
-            }
-            return run(.setMode(mode, authorized: authorized), peer: peer)
+            return run(.setMode(mode, authorized: true), peer: peer)
         case .sim(let action):
             guard let sim else {
                 return .failure(ProtocolError(.notSimulated, "sim commands need a daemon started with --simulate"))

@@ -28,7 +28,11 @@ public final class Daemon: Sendable {
         let clock = SystemMonotonicClock()
         let pen = SimulatedPen(clock: clock)
         let devices = pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus))
-        let config = SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
+        var config = SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
+        guard options.toleranceMM > 0, options.toleranceMM <= SafetyConfig.maxToleranceMM else {
+            throw .invalidArgument("tolerance \(options.toleranceMM) mm is outside (0, \(SafetyConfig.maxToleranceMM)] mm")
+        }
+        config.toleranceMM = options.toleranceMM
         let loop = ControlLoop(devices: devices, config: config, startNs: clock.nowNanoseconds())
         // Rule 4: outputs safe before the daemon does anything else.
         if let error = loop.forceSafe() { throw .outputsNotSafe(error) }

@@ -1,14 +1,23 @@
+import Logging
+import NeedleConfig
 import NeedleCore
 
-/// How to run the daemon, from the command line (and later the config file).
+/// How to run the daemon: the configuration file with the command line's overrides
+/// applied (`init(config:overrides:resolver:)`), or built directly by tests.
 public struct DaemonOptions: Sendable {
     public var simulate: Bool
     public var socketPath: String
     public var rateHz: Int
     public var policy: AccessPolicy
+    /// Measured-to-target depth tolerance, within `ConfigRules.toleranceMM` (at most the
+    /// design's 0.05 mm).
+    public var toleranceMM: Double = SafetySection().toleranceMM
+    public var logLevel: Logger.Level = .info
+    /// Group for the control socket; nil keeps the daemon's own.
+    public var socketGroup: String? = nil
     /// Control-loop rate limits: below 100 Hz the 5 ms sensor timeout cannot be met; above
     /// 8 kHz one AS5600 read (~125 µs at 400 kHz) no longer fits in a period.
-    public static let rateRange = 100...8000
+    public static let rateRange = ConfigRules.rateHz
 
     public init(simulate: Bool, socketPath: String = DaemonDefaults.socketPath,
                 rateHz: Int = DaemonDefaults.rateHz, policy: AccessPolicy = AccessPolicy()) {

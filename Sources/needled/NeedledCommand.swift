@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Logging
+import NeedleConfig
 import NeedleDaemon
 import Synchronization
 
@@ -15,18 +16,23 @@ struct NeedledCommand: ParsableCommand {
         abstract: "Controller daemon of the microneedling pen.",
         discussion: """
             Runs the safety supervisor in a fixed-rate control loop and serves the control \
-            socket that needlectl talks to. SIGTERM or SIGINT: motor off, outputs safe, socket \
-            removed, exit 0.
+            socket that needlectl talks to. Settings come from the configuration file \
+            (--config, else /etc/needled/needled.toml if it exists, else defaults); flags \
+            override it. SIGHUP re-reads the file. SIGTERM or SIGINT: motor off, outputs \
+            safe, socket removed, exit 0.
             """)
 
-    @Flag(help: "Run on the simulated pen instead of hardware.")
+    @Option(help: "Configuration file (default: /etc/needled/needled.toml if it exists).")
+    var config: String?
+
+    @Flag(help: "Run on the simulated pen, whatever hardware.backend says.")
     var simulate = false
 
-    @Option(help: "Control socket path (default: $NEEDLED_SOCKET or /run/needled/control.sock).")
+    @Option(help: "Control socket path (default: $NEEDLED_SOCKET, else daemon.socket).")
     var socket: String?
 
-    @Option(help: "Control-loop rate in Hz (100...8000).")
-    var rate: Int = 1000
+    @Option(help: "Control-loop rate in Hz (100...8000; default: daemon.rate_hz).")
+    var rate: Int?
 
     @Option(name: .customLong("clinician-uid"), help: "A user (name or uid) allowed to select clinical mode; repeatable.")
     var clinicianUsers: [String] = []
@@ -34,27 +40,43 @@ struct NeedledCommand: ParsableCommand {
     @Option(name: .customLong("clinician-group"), help: "A group whose members may select clinical mode; repeatable.")
     var clinicianGroups: [String] = []
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: daemon.log_level).")
+    var logLevel: String?
 
     func validate() throws {
-        guard DaemonOptions.rateRange.contains(rate) else {
+        if let rate, !DaemonOptions.rateRange.contains(rate) {
             throw ValidationError("--rate must be within 100...8000 Hz (got \(rate))")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
     }
 
     func run() throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        // A shared level, so a reload can change it; until the file is read, the flag's.
+        let level = LiveLogLevel(logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .info)
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            LiveLevelLogHandler(wrapping: StreamLogHandler.standardError(label: label), level: level)
         }
         let logger = Logger(label: "needled")
-        let options = try makeOptions()
+        // The configuration is read and validated before any device is opened, so a bad
+        // file never touches the motor outputs.
+        let source = ConfigSource.commandLine(config)
+        let overrides = makeOverrides()
+        let file: NeedledConfig
+        let options: DaemonOptions
+        do throws(ConfigFileError) {
+            file = try source.load()
+            do throws(ConfigError) {
+                options = try DaemonOptions(config: file, overrides: overrides)
+            } catch {
+                throw ConfigFileError.invalid(path: source.path, error)
+            }
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(1)
+        }
+        level.set(options.logLevel)
         let daemon: Daemon
         do {
             daemon = try Daemon(options: options, logger: logger)
@@ -69,10 +91,14 @@ struct NeedledCommand: ParsableCommand {
             logger.critical("cannot start: \(error)")
             throw ExitCode(1)
         }
+        let reloader = ConfigReloader(
+            source: source, overrides: overrides, started: file, router: daemon.router,
+            loop: daemon.loopThread.loop, logLevel: level, logger: logger)
         while true {
             let signal = Signals.wait()
             if signal == .hangup {
-                logger.notice("SIGHUP: no configuration file in use, nothing to reload")
+                logger.notice("SIGHUP: reloading the configuration", metadata: ["file": "\(source.path)"])
+                reloader.reload()
                 continue
             }
             logger.notice("\(signal.name): stopping")
@@ -81,25 +107,16 @@ struct NeedledCommand: ParsableCommand {
         blocking { await daemon.stop() }
     }
 
-    private func makeOptions() throws -> DaemonOptions {
-        var uids = Set<UInt32>()
-        for user in clinicianUsers {
-            guard let uid = AccessPolicy.uid(ofUser: user) else {
-                throw ValidationError("--clinician-uid: no user \(user)")
-            }
-            uids.insert(uid)
-        }
-        var gids = Set<UInt32>()
-        for group in clinicianGroups {
-            guard let gid = AccessPolicy.gid(ofGroup: group) ?? UInt32(group) else {
-                throw ValidationError("--clinician-group: no group \(group)")
-            }
-            gids.insert(gid)
-        }
-        let environment = getenv("NEEDLED_SOCKET").map { String(cString: $0) }
-        return DaemonOptions(
-            simulate: simulate, socketPath: socket ?? environment ?? DaemonDefaults.socketPath,
-            rateHz: rate, policy: AccessPolicy(clinicianUIDs: uids, clinicianGIDs: gids))
+    /// The flags that override the file; `$NEEDLED_SOCKET` counts as a flag, after `--socket`.
+    private func makeOverrides() -> CommandLineOverrides {
+        var overrides = CommandLineOverrides()
+        overrides.simulate = simulate
+        overrides.socket = socket ?? getenv("NEEDLED_SOCKET").map { String(cString: $0) }
+        overrides.rateHz = rate
+        overrides.logLevel = logLevel
+        overrides.clinicianUsers = clinicianUsers
+        overrides.clinicianGroups = clinicianGroups
+        return overrides
     }
 }
 

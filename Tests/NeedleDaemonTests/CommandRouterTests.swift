@@ -8,11 +8,14 @@ import Testing
 /// The router's own decisions: who may change the mode, and sim commands without a sim.
 @Suite("Command router")
 struct CommandRouterTests {
-    func router(policy: AccessPolicy = AccessPolicy(), simulated: Bool = true) -> (CommandRouter, SimLoopHarness) {
+    /// `user` (uid 1000) is an operator unless a test says otherwise.
+    func router(policy: AccessPolicy = AccessPolicy(operatorUIDs: [1000]), simulated: Bool = true)
+        -> (CommandRouter, SimLoopHarness)
+    {
         let h = SimLoopHarness()
         let router = CommandRouter(
             loop: h.loop, clock: h.clock, policy: policy, hardware: .simulated,
-            sim: simulated ? SimControl(pen: h.pen) : nil, logger: Logger(label: "test"))
+            sim: simulated ? SimControl(pen: h.pen) : nil, logger: Logger(label: "test"), groupsOf: { _ in [] })
         return (router, h)
     }
 
@@ -24,7 +27,7 @@ struct CommandRouterTests {
 
     @Test("an unlisted peer is refused clinical mode with unauthorized; the mode stays home")
     func unlistedRefused() {
-        let (r, h) = router(policy: AccessPolicy(clinicianUIDs: [1001], clinicianGIDs: [2000]))
+        let (r, h) = router(policy: AccessPolicy(operatorUIDs: [1000], clinicianUIDs: [1001], clinicianGIDs: [2000]))
         #expect(code(r.handle(.mode(.clinical), from: user)) == .unauthorized)
         #expect(h.loop.status().mode == .home)
     }
@@ -39,9 +42,9 @@ struct CommandRouterTests {
         #expect(!policy.mayUseClinical(uid: 1004, gid: 1004, groupsOf: { _ in [1004, 27] }))
     }
 
-    @Test("a listed clinician switches to clinical while idle; anyone may switch back to home")
+    @Test("a listed clinician switches to clinical while idle; an operator may switch back to home")
     func clinicianSwitches() {
-        let (r, h) = router(policy: AccessPolicy(clinicianUIDs: [1000]))
+        let (r, h) = router(policy: AccessPolicy(operatorUIDs: [4242], clinicianUIDs: [1000]))
         #expect(code(r.handle(.mode(.clinical), from: user)) == nil)
         #expect(h.loop.status().mode == .clinical)
         #expect(code(r.handle(.mode(.home), from: PeerCredentials(pid: 2, uid: 4242, gid: 4242))) == nil)

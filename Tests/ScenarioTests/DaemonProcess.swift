@@ -12,18 +12,22 @@ final class DaemonProcess: @unchecked Sendable {
     let socketPath: String
     let process = Process()
     let logFile: URL
+    /// The daemon's --config file (its own, so a machine's /etc/needled never leaks in).
+    let configPath: String
     private let directory: URL
 
-    init(extraArguments: [String] = []) throws {
+    init(extraArguments: [String] = [], config: String = "") throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("needled-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socketPath = directory.appendingPathComponent("control.sock").path
         logFile = directory.appendingPathComponent("needled.log")
+        configPath = directory.appendingPathComponent("needled.toml").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
             throw ScenarioError.daemonDidNotStart(log: "cannot create \(logFile.path)")
         }
         process.executableURL = Self.binDirectory.appendingPathComponent("needled")
-        process.arguments = ["--simulate", "--socket", socketPath] + extraArguments
+        process.arguments = ["--simulate", "--socket", socketPath, "--config", configPath] + extraArguments
         let log = try FileHandle(forWritingTo: logFile)
         process.standardOutput = log
         process.standardError = log
@@ -41,6 +45,22 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// Replaces the config file and sends SIGHUP.
+    func reload(_ config: String) throws {
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+    }
+
+    /// Waits until the log contains `text`.
+    func waitForLog(_ text: String, seconds: Double = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !log.contains(text) {
+            guard Date() < deadline else { return false }
+            usleep(20_000)
+        }
+        return true
+    }
 
     /// Sends SIGTERM and waits for the exit status.
     func terminate() -> Int32 {

@@ -131,6 +131,15 @@ public final class ControlLoop: @unchecked Sendable {
     public func status() -> SupervisorStatus {
         supervisor.withLock { $0.status() }
     }
+
+    /// The supervisor's depth tolerance in mm.
+    public var toleranceMM: Double { supervisor.withLock { $0.config.toleranceMM } }
+
+    /// Tightens (or restores up to the design's 0.05 mm) the depth tolerance live; false
+    /// and no change for anything outside (0, 0.05].
+    public func setTolerance(_ mm: Double) -> Bool {
+        supervisor.withLock { $0.setTolerance(mm) }
+    }
 }
 
 /// The clock read used for latency measurement inside a tick (the tick's own `nowNs` may be

@@ -103,6 +103,10 @@ final class ConnectionHandler: ChannelInboundHandler {
             write(error.reply, context: context)
             return
         }
+        if let refusal = handler.authorize(request.command, peer: peer) {
+            write(Reply(id: request.id, failure: refusal), context: context)
+            return
+        }
         if case .watch(let arguments) = request.command {
             beginWatch(id: request.id, intervalMS: arguments.intervalMS, context: context)
             return

@@ -25,4 +25,11 @@ public protocol RequestHandler: Sendable {
     func handle(_ command: Command, from peer: PeerCredentials) -> Result<ResultPayload, ProtocolError>
     /// Current status, for `watch` streaming.
     func status() -> StatusResult
+    /// Asked by the server before serving any command, `watch` included: nil allows it, an
+    /// error (`unauthorized`) is sent as the reply instead. The default allows everything.
+    func authorize(_ command: Command, peer: PeerCredentials) -> ProtocolError?
+}
+
+extension RequestHandler {
+    public func authorize(_ command: Command, peer: PeerCredentials) -> ProtocolError? { nil }
 }

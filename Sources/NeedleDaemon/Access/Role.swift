@@ -1,0 +1,32 @@
+import NeedleProtocol
+
+/// What a peer may do on the control socket. Roles nest: each may do everything the one
+/// before it may.
+public enum Role: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
+    /// status, watch.
+    case observer = 1
+    /// + arm, disarm, start, stop, clear, mode home, sim.
+    case `operator`
+    /// + mode clinical (later: calibration).
+    case clinician
+
+    public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String {
+        switch self {
+        case .observer: "observer"
+        case .operator: "operator"
+        case .clinician: "clinician"
+        }
+    }
+
+    /// The least role that may run `command`. Narrowing to home mode takes only an
+    /// operator; widening to clinical takes a clinician.
+    public static func required(for command: Command) -> Role {
+        switch command {
+        case .status, .watch: .observer
+        case .arm, .disarm, .start, .stop, .clear, .sim: .operator
+        case .mode(let mode): mode == .clinical ? .clinician : .operator
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Logging
+import NeedleConfig
+
+extension DaemonOptions {
+    /// The options for a validated configuration file plus the command line's overrides.
+    /// Users and groups are resolved here, once.
+    /// - Throws: `unknownName` for a user or group the system does not know.
+    public init(
+        config file: NeedledConfig, overrides: CommandLineOverrides, resolver: NameResolver = .system
+    ) throws(ConfigError) {
+        let config = overrides.applied(to: file)
+        let policy = try AccessPolicy(
+            resolving: config.access, clinicianUsers: overrides.clinicianUsers,
+            clinicianGroups: overrides.clinicianGroups, resolver: resolver)
+        self.init(
+            simulate: config.hardware.backend == .simulated, socketPath: config.daemon.socket,
+            rateHz: config.daemon.rateHz, policy: policy)
+        toleranceMM = config.safety.toleranceMM
+        logLevel = Logger.Level(rawValue: config.daemon.logLevel) ?? .info
+        socketGroup = config.daemon.socketGroup
+    }
+}
