@@ -41,8 +41,15 @@ public final class Daemon: Sendable {
         self.router = CommandRouter(
             loop: loop, clock: clock, policy: options.policy, hardware: .simulated,
             sim: SimControl(pen: pen), logger: logger)
+        var socketGID: UInt32?
+        if let group = options.socketGroup {
+            guard let gid = AccessPolicy.gid(ofGroup: group) else {
+                throw .invalidArgument("daemon.socket_group: no group named \(group)")
+            }
+            socketGID = gid
+        }
         self.server = ControlServer(
-            configuration: .init(socketPath: options.socketPath), handler: router)
+            configuration: .init(socketPath: options.socketPath, socketGroup: socketGID), handler: router)
     }
 
     /// Starts the loop, then the journal, then the socket; on any failure stops what started.
