@@ -1,7 +1,11 @@
 /// An operator's command to the supervisor. Authorization is decided by the daemon (it
 /// knows the peer); the supervisor enforces that an unauthorized mode change is refused.
 public enum SupervisorCommand: Sendable, Equatable {
+    /// Arms a fully specified plan as a non-clinician (same rules as `armRequest`).
     case arm(Plan)
+    /// Arms what the operator asked for, blanks filled from the area's preset.
+    /// `clinician`: the peer may override an area's limits (decided by the daemon).
+    case armRequest(PlanRequest, clinician: Bool)
     case disarm
     case start
     case stop

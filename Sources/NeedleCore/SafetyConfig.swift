@@ -30,6 +30,8 @@ public struct SafetyConfig: Sendable, Equatable {
     public var speedKp = 0.002
     /// Integral gain, duty per Hz·s of error.
     public var speedKi = 0.05
+    /// Depth ranges and defaults per body area; clamped to the mode's window on use.
+    public var areaPresets = AreaPresetTable.standard
 
     public init(calibration: DepthCalibration) {
         self.calibration = calibration

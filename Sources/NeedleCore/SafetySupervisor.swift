@@ -125,7 +125,8 @@ public struct SafetySupervisor: Sendable {
         // Commands arrive between ticks; time never runs backwards for the supervisor.
         nowNs = max(nowNs, commandNs)
         switch command {
-        case .arm(let newPlan): return arm(newPlan)
+        case .arm(let newPlan): return arm(PlanRequest(newPlan), clinician: false)
+        case .armRequest(let request, let clinician): return arm(request, clinician: clinician)
         case .disarm:
             if state == .running { stopRun(.stopped, next: .armed) }
             if state == .armed { state = .idle }
@@ -140,9 +141,14 @@ public struct SafetySupervisor: Sendable {
         }
     }
 
-    private mutating func arm(_ newPlan: Plan) -> Result<CommandOutcome, Refusal> {
+    private mutating func arm(_ request: PlanRequest, clinician: Bool) -> Result<CommandOutcome, Refusal> {
         if state == .running { return .failure(Refusal(.busy, "the motor is running: stop before arming a new plan")) }
         if state == .fault { return .failure(faultRefusal()) }
+        let newPlan: Plan
+        switch request.resolve(presets: config.areaPresets, mode: mode, clinician: clinician) {
+        case .success(let resolved): newPlan = resolved
+        case .failure(let refusal): return .failure(refusal)
+        }
         if let refusal = validate(newPlan) { return .failure(refusal) }
         plan = newPlan
         state = .armed

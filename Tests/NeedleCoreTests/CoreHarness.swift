@@ -18,6 +18,8 @@ struct CoreHarness {
     /// vibrate; alternate one count so steady depths look like a live sensor.
     var dither = true
     private var tickCount = 0
+    /// Every tach stroke handed to the supervisor so far (to check its counts exactly).
+    private(set) var fedStrokes = 0
 
     init(config: SafetyConfig? = nil) {
         supervisor = SafetySupervisor(config: config ?? SafetyConfig(calibration: Self.calibration), startNs: 1_000_000_000)
@@ -51,6 +53,7 @@ struct CoreHarness {
         } else {
             nextStrokeNs = 0
         }
+        fedStrokes += readings.strokes
         last = supervisor.tick(readings)
         return last
     }
