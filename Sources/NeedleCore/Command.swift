@@ -11,7 +11,15 @@ public enum SupervisorCommand: Sendable, Equatable {
     case stop
     case setMode(Mode, authorized: Bool)
     case clear
+    /// Captures the current raw angle as 0 mm (first calibration point).
+    case calibrateZero
+    /// Computes a calibration from the captured zero and the current raw angle at
+    /// `depthMM`; it becomes `status().calibrationCandidate`, not yet in use.
+    case calibrateSpan(depthMM: Double)
+    /// Puts a calibration in use (after the daemon has stored it). Idle only.
+    case setCalibration(DepthCalibration)
 }
+
 
 /// What a command that was carried out changed, for the journal.
 public enum CommandOutcome: Sendable, Equatable {

@@ -10,6 +10,7 @@ struct CoreHarness {
     var estop = false
     var driverFault = false
     var cartridgePresent = true
+    var cartridge = CartridgeStatus.unknown
     /// Tach: strokes per second the fake motor makes while enabled.
     var strokeHz = 100.0
     private var nextStrokeNs: UInt64 = 0
@@ -42,6 +43,7 @@ struct CoreHarness {
         readings.estop = estop
         readings.driverFault = driverFault
         readings.cartridgePresent = cartridgePresent
+        readings.cartridge = cartridge
         readings.triggerPresses = triggerPresses
         if last.motorEnable, strokeHz > 0 {
             if nextStrokeNs == 0 { nextStrokeNs = nowNs }
