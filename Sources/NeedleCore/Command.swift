@@ -18,6 +18,8 @@ public enum SupervisorCommand: Sendable, Equatable {
     case calibrateSpan(depthMM: Double)
     /// Puts a calibration in use (after the daemon has stored it). Idle only.
     case setCalibration(DepthCalibration)
+    /// Runs the power-on self-test (idle only); progress in `status().selfTest`.
+    case selfTest
 }
 
 

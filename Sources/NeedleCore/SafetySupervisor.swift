@@ -36,6 +36,9 @@ public struct SafetySupervisor: Sendable {
     private var lastGoodRaw: UInt16 = 0
     private var pendingZero: UInt16?
     private var calibrationCandidate: DepthCalibration?
+    private var selfTest = SelfTestSequencer(startNs: 0)
+    private var selfTestResult = SelfTestResult.notRun
+    private var selfTestSpinning = false
 
     /// Input states of the last tick, to tell whether a fault's cause is still there.
     private struct Interlocks: Sendable {
@@ -86,19 +89,45 @@ public struct SafetySupervisor: Sendable {
         meter.update(strokes: readings.strokes, lastStrokeNs: readings.lastStrokeNs)
 
         if state == .running { superviseRun(verdict) }
+        if state == .selfTest { superviseSelfTest(readings, verdict) }
         for _ in 0..<readings.triggerPresses { pressTrigger() }
 
+        let spinning = state == .selfTest && selfTest.spin
         if state == .running, let plan {
             duty = speed.duty(
                 targetHz: Plan.strokeRateHz(level: plan.speedLevel),
                 measuredHz: meter.rateHz(nowNs: nowNs), nowNs: nowNs, config: config)
+        } else if spinning {
+            if !selfTestSpinning { speed.begin(nowNs: nowNs) }
+            duty = speed.duty(
+                targetHz: Plan.strokeRateHz(level: Plan.speedLevels.lowerBound),
+                measuredHz: meter.rateHz(nowNs: nowNs), nowNs: nowNs, config: config)
         } else {
             duty = 0
         }
+        selfTestSpinning = spinning
         return OutputCommand(
-            motorEnable: state == .running, motorDuty: duty, heartbeat: heartbeat,
-            statusLED: state == .armed || state == .running, faultLED: !faults.isEmpty,
+            motorEnable: state == .running || spinning, motorDuty: duty, heartbeat: heartbeat,
+            statusLED: state == .armed || state == .running || state == .selfTest, faultLED: !faults.isEmpty,
             markCartridgeUsed: markPending)
+    }
+
+    /// Feeds the self-test; a spin obeys the depth limit like a run does.
+    private mutating func superviseSelfTest(_ readings: Readings, _ verdict: DepthTracker.Verdict) {
+        if selfTest.spin, case .valid(let mm) = verdict, mm >= mode.window.limitMM - 1e-9 {
+            return latch(.depthLimit)
+        }
+        selfTest.step(SelfTestSequencer.Input(
+            nowNs: nowNs, depth: readings.depth, cartridge: readings.cartridge,
+            cartridgeIdentityRequired: config.cartridgeIdentityRequired, strokes: readings.strokes,
+            outputsWritten: readings.outputsWritten && !readings.driverFault,
+            mmPerCount: config.calibration.mmPerCount))
+        selfTestResult = selfTest.result
+        switch selfTest.result {
+        case .passed: state = .idle
+        case .failed: latch(.selftestFailed)
+        case .running, .notRun: break
+        }
     }
 
     /// Follows the cartridge the loop reports: a cartridge leaving the pen ends its claim;
@@ -138,12 +167,18 @@ public struct SafetySupervisor: Sendable {
         switch state {
         case .armed: _ = handle(.start, nowNs: nowNs)
         case .running: stopRun(.stopped, next: .armed)
-        case .idle, .fault: break
+        case .idle, .fault, .selfTest: break
         }
     }
 
     private mutating func latch(_ fault: Fault) {
         faults.insert(fault)
+        if state == .selfTest {
+            // Any fault during the self-test fails it at the step it was on.
+            selfTest.fail()
+            selfTestResult = selfTest.result
+            faults.insert(.selftestFailed)
+        }
         if state == .running { stopRun(.fault, next: .fault) }
         state = .fault
     }
@@ -166,15 +201,18 @@ public struct SafetySupervisor: Sendable {
         // Commands arrive between ticks; time never runs backwards for the supervisor.
         nowNs = max(nowNs, commandNs)
         switch command {
+        case .selfTest: return beginSelfTest()
         case .arm(let newPlan): return arm(PlanRequest(newPlan), clinician: false)
         case .armRequest(let request, let clinician): return arm(request, clinician: clinician)
         case .disarm:
+            abortSelfTest()
             if state == .running { stopRun(.stopped, next: .armed) }
             if state == .armed { state = .idle }
             plan = nil
             return .success(.done)
         case .start: return start()
         case .stop:
+            abortSelfTest()
             if state == .running { stopRun(.stopped, next: .armed) }
             return .success(.done)
         case .setMode(let newMode, let authorized): return setMode(newMode, authorized: authorized)
@@ -187,6 +225,7 @@ public struct SafetySupervisor: Sendable {
 
     private mutating func arm(_ request: PlanRequest, clinician: Bool) -> Result<CommandOutcome, Refusal> {
         if state == .running { return .failure(Refusal(.busy, "the motor is running: stop before arming a new plan")) }
+        if state == .selfTest { return .failure(Refusal(.busy, "the self-test is running")) }
         if state == .fault { return .failure(faultRefusal()) }
         if !config.calibrated { return .failure(notCalibrated()) }
         let newPlan: Plan
@@ -225,6 +264,7 @@ public struct SafetySupervisor: Sendable {
         case .running: return .success(.done)
         case .fault: return .failure(faultRefusal())
         case .idle: return .failure(Refusal(.notArmed, "arm a plan before starting"))
+        case .selfTest: return .failure(Refusal(.busy, "the self-test is running"))
         case .armed: break
         }
         guard let plan else { return .failure(Refusal(.notArmed, "arm a plan before starting")) }
@@ -295,6 +335,29 @@ public struct SafetySupervisor: Sendable {
         }
         // A stall cannot be seen with the motor off; the next start's stall check re-judges it.
         return present
+    }
+
+    // MARK: - Self-test
+
+    private mutating func beginSelfTest() -> Result<CommandOutcome, Refusal> {
+        switch state {
+        case .selfTest: return .success(.done)
+        case .fault: return .failure(faultRefusal())
+        case .armed, .running: return .failure(Refusal(.busy, "the self-test runs only while idle (now \(state.rawValue))"))
+        case .idle: break
+        }
+        selfTest = SelfTestSequencer(startNs: nowNs)
+        selfTestResult = selfTest.result
+        selfTestSpinning = false
+        state = .selfTest
+        return .success(.done)
+    }
+
+    /// `stop` and `disarm` end a self-test without a verdict.
+    private mutating func abortSelfTest() {
+        guard state == .selfTest else { return }
+        state = .idle
+        selfTestResult = .notRun
     }
 
     // MARK: - Cartridge
@@ -397,7 +460,8 @@ public struct SafetySupervisor: Sendable {
             faults: faults, remainingS: remaining, strokes: meter.totalStrokes - strokesAtArm,
             lastStopReason: lastStopReason, duty: duty, calibrated: config.calibrated,
             calibration: config.calibrated ? config.calibration : nil, pendingZeroCounts: pendingZero,
-            calibrationCandidate: calibrationCandidate, cartridge: cartridge, cartridgeMarkPending: markPending)
+            calibrationCandidate: calibrationCandidate, cartridge: cartridge, cartridgeMarkPending: markPending,
+            selfTest: selfTestResult)
     }
 }
 

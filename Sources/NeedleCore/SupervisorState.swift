@@ -5,6 +5,8 @@ public enum SupervisorState: String, Sendable {
     case armed
     case running
     case fault
+    /// The self-test runs (it may spin the motor at the lowest level).
+    case selfTest = "self_test"
 }
 
 /// Why the motor last stopped without a latched fault (faults speak for themselves).
@@ -46,5 +48,6 @@ public struct SupervisorStatus: Sendable, Equatable {
     public var cartridge: CartridgeStatus
     /// The supervisor is asking the loop to mark the cartridge used.
     public var cartridgeMarkPending: Bool
+    public var selfTest: SelfTestResult
     public var window: DepthWindow { mode.window }
 }
