@@ -7,6 +7,8 @@ public enum Fault: Int, Sendable, CaseIterable {
     case estop
     case cartridgeRemoved
     case stall
+    /// The power-on self-test failed; `SupervisorStatus.selfTest` names the step.
+    case selftestFailed
 
     /// The snake_case code used on the wire and in the journal.
     public var code: String {
@@ -17,6 +19,7 @@ public enum Fault: Int, Sendable, CaseIterable {
         case .estop: "estop"
         case .cartridgeRemoved: "cartridge_removed"
         case .stall: "stall"
+        case .selftestFailed: "selftest_failed"
         }
     }
 }

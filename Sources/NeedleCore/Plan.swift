@@ -6,12 +6,18 @@ public struct Plan: Sendable, Equatable {
     public var speedLevel: Int
     public var area: String?
     public var durationS: Double?
+    /// A clinician overrode the area's limits for this plan (kept for the record).
+    public var override: Bool
 
-    public init(targetDepthMM: Double, speedLevel: Int = 5, area: String? = nil, durationS: Double? = nil) {
+    public init(
+        targetDepthMM: Double, speedLevel: Int = 5, area: String? = nil, durationS: Double? = nil,
+        override: Bool = false
+    ) {
         self.targetDepthMM = targetDepthMM
         self.speedLevel = speedLevel
         self.area = area
         self.durationS = durationS
+        self.override = override
     }
 
     public static let speedLevels = 1...10

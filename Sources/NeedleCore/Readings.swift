@@ -21,6 +21,11 @@ public struct Readings: Sendable, Equatable {
     /// Tach strokes since the previous tick, and the time of the last one.
     public var strokes = 0
     public var lastStrokeNs: UInt64 = 0
+    /// The cartridge's identity as the loop's `CartridgeReader` last reported it.
+    public var cartridge = CartridgeStatus.unknown
+    /// The outputs of the previous tick, heartbeat included, were written without error
+    /// (the self-test's heartbeat step watches it).
+    public var outputsWritten = true
 
     public init(nowNs: UInt64, depth: DepthInput) {
         self.nowNs = nowNs
@@ -38,6 +43,10 @@ public struct OutputCommand: Sendable, Equatable {
     public var heartbeat: Bool
     public var statusLED: Bool
     public var faultLED: Bool
+    /// Asks the loop to write the seated cartridge's used marker (`CartridgeReader.
+    /// requestMarkUsed()`). Stays set until the reader reports the cartridge as used, so a
+    /// lost or failed write is asked for again; the reader makes repeats harmless.
+    public var markCartridgeUsed = false
 
     public static let safe = OutputCommand(
         motorEnable: false, motorDuty: 0, heartbeat: false, statusLED: false, faultLED: false)

@@ -11,6 +11,22 @@ public struct Refusal: Error, Sendable, Equatable {
         case sensorInvalid = "sensor_invalid"
         case causePresent = "cause_present"
         case interlock
+        /// The plan's depth lies outside its area's range (a clinician may override).
+        case depthOutOfRangeForArea = "depth_out_of_range_for_area"
+        /// The plan names an area the table does not know.
+        case unknownArea = "unknown_area"
+        /// None of the area's depth range lies inside the current mode's window.
+        case areaUnavailable = "area_unavailable"
+        /// No depth calibration: the pen cannot know its depth, so it cannot arm.
+        case notCalibrated = "not_calibrated"
+        /// The seated cartridge was used in an earlier session.
+        case cartridgeUsed = "cartridge_used"
+        /// The seated cartridge's ID EEPROM is not (yet) read, blank or corrupt.
+        case cartridgeUnreadable = "cartridge_unreadable"
+        /// The area was treated within the minimum interval.
+        case tooSoon = "too_soon"
+        /// The calibration's two points are too close together to give a usable scale.
+        case spanTooSmall = "span_too_small"
     }
 
     public var code: Code

@@ -32,8 +32,25 @@ public struct SafetyConfig: Sendable, Equatable {
     public var speedKp = 0.002
     /// Integral gain, duty per Hz·s of error.
     public var speedKi = 0.05
+    /// Depth ranges and defaults per body area; clamped to the mode's window on use.
+    public var areaPresets = AreaPresetTable.standard
+    /// The calibration was measured on this pen (loaded from disk, or the simulator's
+    /// factory one). An uncalibrated pen refuses to arm (`not_calibrated`).
+    public var calibrated = true
+    /// Refuse to start unless the loop reports the cartridge's identity. False keeps
+    /// today's loop (presence input only, `Readings.cartridge == .unknown`) working; the loop
+    /// that drives a `CartridgeReader` sets it true.
+    public var cartridgeIdentityRequired = false
 
     public init(calibration: DepthCalibration) {
         self.calibration = calibration
+    }
+
+    /// A pen with no calibration on disk. The placeholder scale is the AS5600's nominal
+    /// 0.001 mm per count (only the self-test's steadiness check uses it).
+    public static func uncalibrated() -> SafetyConfig {
+        var config = SafetyConfig(calibration: DepthCalibration(zeroCounts: 0, mmPerCount: 0.001))
+        config.calibrated = false
+        return config
     }
 }

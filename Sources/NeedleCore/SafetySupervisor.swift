@@ -23,6 +23,22 @@ public struct SafetySupervisor: Sendable {
     private var elapsedBeforeRunNs: UInt64 = 0
     private var strokesAtArm = 0
     private var interlocks = Interlocks()
+    /// The cartridge as the loop last reported it.
+    private var cartridge = CartridgeStatus.unknown
+    /// The serial of the cartridge this session started on: its used marker is ours, so it
+    /// may start again until it leaves the pen.
+    private var claimedSerial: CartridgeTag?
+    /// Asking the loop to write the used marker (see `OutputCommand.markCartridgeUsed`).
+    private var markPending = false
+    /// Consecutive good raw reads (transfer worked, magnet good) and the last one: what the
+    /// calibration captures, since depth in mm is what it is about to define.
+    private var rawGoodRun = 0
+    private var lastGoodRaw: UInt16 = 0
+    private var pendingZero: UInt16?
+    private var calibrationCandidate: DepthCalibration?
+    private var selfTest = SelfTestSequencer(startNs: 0)
+    private var selfTestResult = SelfTestResult.notRun
+    private var selfTestSpinning = false
 
     /// Input states of the last tick, to tell whether a fault's cause is still there.
     private struct Interlocks: Sendable {
@@ -53,8 +69,20 @@ public struct SafetySupervisor: Sendable {
         nowNs = readings.nowNs
         heartbeat.toggle()
 
-        let (verdict, sensorFailed) = depth.accept(readings.depth, nowNs: nowNs, config: config)
-        if sensorFailed { latch(.sensorFault) }
+        if case .reading(let raw, true) = readings.depth {
+            rawGoodRun += 1
+            lastGoodRaw = raw
+        } else {
+            rawGoodRun = 0
+        }
+        // Without a calibration no depth means anything: the tracker is not fed (and the
+        // motor cannot be armed), so the sensor rules start with the calibration.
+        var verdict = DepthTracker.Verdict.invalid
+        if config.calibrated {
+            let (judged, sensorFailed) = depth.accept(readings.depth, nowNs: nowNs, config: config)
+            verdict = judged
+            if sensorFailed { latch(.sensorFault) }
+        }
         let unchangedNs = depth.noteRaw(readings.depth, nowNs: nowNs)
         if state == .running, min(unchangedNs, nowNs &- runStartNs) >= config.stuckTimeoutNs {
             latch(.sensorFault)
@@ -66,22 +94,61 @@ public struct SafetySupervisor: Sendable {
         if readings.estop { latch(.estop) }
         if readings.driverFault { latch(.driverFault) }
         if !readings.cartridgePresent, state == .armed || state == .running { latch(.cartridgeRemoved) }
+        noteCartridge(readings)
 
         meter.update(strokes: readings.strokes, lastStrokeNs: readings.lastStrokeNs)
 
         if state == .running { superviseRun(verdict) }
+        if state == .selfTest { superviseSelfTest(readings, verdict) }
         for _ in 0..<readings.triggerPresses { pressTrigger() }
 
+        let spinning = state == .selfTest && selfTest.spin
         if state == .running, let plan {
             duty = speed.duty(
                 targetHz: Plan.strokeRateHz(level: plan.speedLevel),
                 measuredHz: meter.rateHz(nowNs: nowNs), nowNs: nowNs, config: config)
+        } else if spinning {
+            if !selfTestSpinning { speed.begin(nowNs: nowNs) }
+            duty = speed.duty(
+                targetHz: Plan.strokeRateHz(level: Plan.speedLevels.lowerBound),
+                measuredHz: meter.rateHz(nowNs: nowNs), nowNs: nowNs, config: config)
         } else {
             duty = 0
         }
+        selfTestSpinning = spinning
         return OutputCommand(
-            motorEnable: state == .running, motorDuty: duty, heartbeat: heartbeat,
-            statusLED: state == .armed || state == .running, faultLED: !faults.isEmpty)
+            motorEnable: state == .running || spinning, motorDuty: duty, heartbeat: heartbeat,
+            statusLED: state == .armed || state == .running || state == .selfTest, faultLED: !faults.isEmpty,
+            markCartridgeUsed: markPending)
+    }
+
+    /// Feeds the self-test; a spin obeys the depth limit like a run does.
+    private mutating func superviseSelfTest(_ readings: Readings, _ verdict: DepthTracker.Verdict) {
+        if selfTest.spin, case .valid(let mm) = verdict, mm >= mode.window.limitMM - 1e-9 {
+            return latch(.depthLimit)
+        }
+        selfTest.step(SelfTestSequencer.Input(
+            nowNs: nowNs, depth: readings.depth, cartridge: readings.cartridge,
+            cartridgeIdentityRequired: config.cartridgeIdentityRequired, strokes: readings.strokes,
+            outputsWritten: readings.outputsWritten && !readings.driverFault,
+            mmPerCount: config.calibration.mmPerCount))
+        selfTestResult = selfTest.result
+        switch selfTest.result {
+        case .passed: state = .idle
+        case .failed: latch(.selftestFailed)
+        case .running, .notRun: break
+        }
+    }
+
+    /// Follows the cartridge the loop reports: a cartridge leaving the pen ends its claim;
+    /// a marker the reader reports as written ends the request to write it.
+    private mutating func noteCartridge(_ readings: Readings) {
+        cartridge = readings.cartridge
+        if !readings.cartridgePresent || cartridge == .absent {
+            claimedSerial = nil
+            markPending = false
+        }
+        if case .identified(let info) = cartridge, info.used, info.serial == claimedSerial { markPending = false }
     }
 
     /// The checks that apply only while the motor runs, in order of severity.
@@ -98,6 +165,9 @@ public struct SafetySupervisor: Sendable {
         if nowNs &- lastSign > config.stallTimeoutNs {
             return latch(.stall)
         }
+        if cartridge == .unreadable {
+            return stopRun(.cartridgeUnreadable, next: .armed)
+        }
         if let durationS = plan.durationS, Double(elapsedNs()) / 1e9 >= durationS {
             return stopRun(.completed, next: .idle)
         }
@@ -107,12 +177,18 @@ public struct SafetySupervisor: Sendable {
         switch state {
         case .armed: _ = handle(.start, nowNs: nowNs)
         case .running: stopRun(.stopped, next: .armed)
-        case .idle, .fault: break
+        case .idle, .fault, .selfTest: break
         }
     }
 
     private mutating func latch(_ fault: Fault) {
         faults.insert(fault)
+        if state == .selfTest {
+            // Any fault during the self-test fails it at the step it was on.
+            selfTest.fail()
+            selfTestResult = selfTest.result
+            faults.insert(.selftestFailed)
+        }
         if state == .running { stopRun(.fault, next: .fault) }
         state = .fault
     }
@@ -135,24 +211,38 @@ public struct SafetySupervisor: Sendable {
         // Commands arrive between ticks; time never runs backwards for the supervisor.
         nowNs = max(nowNs, commandNs)
         switch command {
-        case .arm(let newPlan): return arm(newPlan)
+        case .selfTest: return beginSelfTest()
+        case .arm(let newPlan): return arm(PlanRequest(newPlan), clinician: false)
+        case .armRequest(let request, let clinician): return arm(request, clinician: clinician)
         case .disarm:
+            abortSelfTest()
             if state == .running { stopRun(.stopped, next: .armed) }
             if state == .armed { state = .idle }
             plan = nil
             return .success(.done)
         case .start: return start()
         case .stop:
+            abortSelfTest()
             if state == .running { stopRun(.stopped, next: .armed) }
             return .success(.done)
         case .setMode(let newMode, let authorized): return setMode(newMode, authorized: authorized)
         case .clear: return clear()
+        case .calibrateZero: return calibrateZero()
+        case .calibrateSpan(let depthMM): return calibrateSpan(depthMM: depthMM)
+        case .setCalibration(let calibration): return setCalibration(calibration)
         }
     }
 
-    private mutating func arm(_ newPlan: Plan) -> Result<CommandOutcome, Refusal> {
+    private mutating func arm(_ request: PlanRequest, clinician: Bool) -> Result<CommandOutcome, Refusal> {
         if state == .running { return .failure(Refusal(.busy, "the motor is running: stop before arming a new plan")) }
+        if state == .selfTest { return .failure(Refusal(.busy, "the self-test is running")) }
         if state == .fault { return .failure(faultRefusal()) }
+        if !config.calibrated { return .failure(notCalibrated()) }
+        let newPlan: Plan
+        switch request.resolve(presets: config.areaPresets, mode: mode, clinician: clinician) {
+        case .success(let resolved): newPlan = resolved
+        case .failure(let refusal): return .failure(refusal)
+        }
         if let refusal = validate(newPlan) { return .failure(refusal) }
         plan = newPlan
         state = .armed
@@ -184,6 +274,7 @@ public struct SafetySupervisor: Sendable {
         case .running: return .success(.done)
         case .fault: return .failure(faultRefusal())
         case .idle: return .failure(Refusal(.notArmed, "arm a plan before starting"))
+        case .selfTest: return .failure(Refusal(.busy, "the self-test is running"))
         case .armed: break
         }
         guard let plan else { return .failure(Refusal(.notArmed, "arm a plan before starting")) }
@@ -191,6 +282,8 @@ public struct SafetySupervisor: Sendable {
         if interlocks.estop { return .failure(Refusal(.interlock, "the e-stop is open")) }
         if interlocks.driverFault { return .failure(Refusal(.interlock, "the motor driver reports a fault")) }
         if !interlocks.cartridgePresent { return .failure(Refusal(.interlock, "no cartridge is seated")) }
+        if !config.calibrated { return .failure(notCalibrated()) }
+        if let refusal = cartridgeRefusal() { return .failure(refusal) }
         guard let measured = depth.trustedDepth(nowNs: nowNs, config: config) else {
             return .failure(Refusal(.sensorInvalid, "no trusted depth reading"))
         }
@@ -202,6 +295,7 @@ public struct SafetySupervisor: Sendable {
                 .depthMismatch,
                 "measured \(mm(measured)) is not within ±\(mm(config.toleranceMM)) of the target \(mm(plan.targetDepthMM))"))
         }
+        claimCartridge()
         state = .running
         runStartNs = nowNs
         lastStopReason = nil
@@ -253,6 +347,114 @@ public struct SafetySupervisor: Sendable {
         return present
     }
 
+    // MARK: - Self-test
+
+    private mutating func beginSelfTest() -> Result<CommandOutcome, Refusal> {
+        switch state {
+        case .selfTest: return .success(.done)
+        case .fault: return .failure(faultRefusal())
+        case .armed, .running: return .failure(Refusal(.busy, "the self-test runs only while idle (now \(state.rawValue))"))
+        case .idle: break
+        }
+        selfTest = SelfTestSequencer(startNs: nowNs)
+        selfTestResult = selfTest.result
+        selfTestSpinning = false
+        state = .selfTest
+        return .success(.done)
+    }
+
+    /// `stop` and `disarm` end a self-test without a verdict.
+    private mutating func abortSelfTest() {
+        guard state == .selfTest else { return }
+        state = .idle
+        selfTestResult = .notRun
+    }
+
+    // MARK: - Cartridge
+
+    /// Why the seated cartridge may not be started on, if it may not.
+    private func cartridgeRefusal() -> Refusal? {
+        switch cartridge {
+        case .unknown:
+            return config.cartridgeIdentityRequired
+                ? Refusal(.cartridgeUnreadable, "the cartridge's identity has not been read") : nil
+        case .absent: return Refusal(.interlock, "no cartridge is seated")
+        case .reading: return Refusal(.cartridgeUnreadable, "the cartridge's identity is still being read")
+        case .unreadable:
+            return Refusal(.cartridgeUnreadable, "the cartridge's ID EEPROM is blank, corrupt or silent: use another cartridge")
+        case .identified(let info):
+            if info.used, info.serial != claimedSerial {
+                return Refusal(.cartridgeUsed, "this cartridge was used in an earlier session: seat a new one")
+            }
+            return nil
+        }
+    }
+
+    /// The first start on a cartridge claims it and asks for its used marker.
+    private mutating func claimCartridge() {
+        guard case .identified(let info) = cartridge else { return }
+        claimedSerial = info.serial
+        if !info.used { markPending = true }
+    }
+
+    // MARK: - Calibration
+
+    private func notCalibrated() -> Refusal {
+        Refusal(.notCalibrated, "the depth sensor is not calibrated: run calibrate zero, then calibrate span")
+    }
+
+    /// The raw angle a calibration point may be taken from, or why there is none.
+    private func calibrationRaw() -> Result<UInt16, Refusal> {
+        if state == .running { return .failure(Refusal(.busy, "stop the motor before calibrating")) }
+        guard rawGoodRun >= config.trustSamples else {
+            return .failure(Refusal(.sensorInvalid, "no steady reading with a good magnet from the depth sensor"))
+        }
+        return .success(lastGoodRaw)
+    }
+
+    private mutating func calibrateZero() -> Result<CommandOutcome, Refusal> {
+        switch calibrationRaw() {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let raw):
+            pendingZero = raw
+            calibrationCandidate = nil
+            return .success(.done)
+        }
+    }
+
+    private mutating func calibrateSpan(depthMM: Double) -> Result<CommandOutcome, Refusal> {
+        let raw: UInt16
+        switch calibrationRaw() {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let value): raw = value
+        }
+        guard let zero = pendingZero else {
+            return .failure(Refusal(.invalidRequest, "capture the zero first (calibrate zero)"))
+        }
+        switch CalibrationMath.calibration(zeroRaw: zero, spanRaw: raw, depthMM: depthMM) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let calibration):
+            calibrationCandidate = calibration
+            return .success(.done)
+        }
+    }
+
+    private mutating func setCalibration(_ calibration: DepthCalibration) -> Result<CommandOutcome, Refusal> {
+        guard CalibrationMath.isUsable(calibration) else {
+            return .failure(Refusal(.invalidRequest, "calibration zero \(calibration.zeroCounts), scale \(calibration.mmPerCount) mm/count is not usable"))
+        }
+        guard state == .idle || state == .fault else {
+            return .failure(Refusal(.busy, "disarm before changing the calibration (now \(state.rawValue))"))
+        }
+        config.calibration = calibration
+        config.calibrated = true
+        // Depths on the old scale must not vouch for samples on the new one.
+        depth = DepthTracker(startNs: nowNs)
+        pendingZero = nil
+        calibrationCandidate = nil
+        return .success(.done)
+    }
+
     private func faultRefusal() -> Refusal {
         Refusal(.faultLatched, "faults latched: \(faults.codes.joined(separator: ", ")); clear them first")
     }
@@ -266,7 +468,10 @@ public struct SafetySupervisor: Sendable {
             plan: plan, motorOn: state == .running, strokeRateHz: meter.rateHz(nowNs: nowNs),
             targetStrokeRateHz: plan.map { Plan.strokeRateHz(level: $0.speedLevel) },
             faults: faults, remainingS: remaining, strokes: meter.totalStrokes - strokesAtArm,
-            lastStopReason: lastStopReason, duty: duty)
+            lastStopReason: lastStopReason, duty: duty, calibrated: config.calibrated,
+            calibration: config.calibrated ? config.calibration : nil, pendingZeroCounts: pendingZero,
+            calibrationCandidate: calibrationCandidate, cartridge: cartridge, cartridgeMarkPending: markPending,
+            selfTest: selfTestResult)
     }
 }
 

@@ -5,6 +5,8 @@ public enum SupervisorState: String, Sendable {
     case armed
     case running
     case fault
+    /// The self-test runs (it may spin the motor at the lowest level).
+    case selfTest = "self_test"
 }
 
 /// Why the motor last stopped without a latched fault (faults speak for themselves).
@@ -17,6 +19,8 @@ public enum StopReason: String, Sendable {
     case depthMismatch = "depth_mismatch"
     /// A fault latched; the fault list says which.
     case fault
+    /// The cartridge became unreadable, or its used marker could not be written.
+    case cartridgeUnreadable = "cartridge_unreadable"
 }
 
 /// A read-only picture of the supervisor, cheap to copy (taken every tick for telemetry).
@@ -33,5 +37,17 @@ public struct SupervisorStatus: Sendable, Equatable {
     public var strokes: Int
     public var lastStopReason: StopReason?
     public var duty: Double
+    /// The depth calibration is measured (an uncalibrated pen cannot arm).
+    public var calibrated: Bool
+    /// The calibration in use (nil while uncalibrated).
+    public var calibration: DepthCalibration?
+    /// Raw angle captured by `calibrateZero`, waiting for a span.
+    public var pendingZeroCounts: UInt16?
+    /// The calibration `calibrateSpan` computed, to store and then `setCalibration`.
+    public var calibrationCandidate: DepthCalibration?
+    public var cartridge: CartridgeStatus
+    /// The supervisor is asking the loop to mark the cartridge used.
+    public var cartridgeMarkPending: Bool
+    public var selfTest: SelfTestResult
     public var window: DepthWindow { mode.window }
 }

@@ -16,6 +16,8 @@ struct PenState: Sendable {
     var motor: MotorModel
     var collar: Collar
     var sensor: AS5600RegisterModel
+    /// The seated cartridge's ID EEPROM (seated = no `cartridge-removed` fault).
+    var cartridge = CartridgeEEPROMModel()
     var load = 0.0
     var faults = FaultSet()
     var triggerPressed = false
@@ -35,6 +37,9 @@ struct PenState: Sendable {
         sensor = AS5600RegisterModel(
             address: parameters.sensorAddress, calibration: SimulatedPen.calibration,
             noiseCounts: parameters.noiseCounts, seed: parameters.seed)
+        cartridge.program(
+            serial: parameters.cartridgeSerial, lot: parameters.cartridgeLot, needles: parameters.cartridgeNeedles,
+            used: false)
         tachEdges = EdgeRing(capacity: parameters.tachQueueCapacity)
         triggerEdges = EdgeRing(capacity: 16)
         timeNs = startNs

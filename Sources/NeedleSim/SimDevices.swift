@@ -81,8 +81,8 @@ public final class SimPWM: PWMChannel {
     }
 }
 
-/// The pen's I2C bus with the AS5600's register model at its address; any other
-/// address does not acknowledge.
+/// The pen's I2C bus with the AS5600's register model at its address and the cartridge's
+/// ID EEPROM at 0x50; any other address does not acknowledge.
 public final class SimI2CBus: I2CBus {
     private let engine: PenEngine
 
@@ -91,8 +91,11 @@ public final class SimI2CBus: I2CBus {
     }
 
     public func perform(_ operation: SMBusOperation, address: UInt8) throws(HALError) -> UInt16 {
-        let result = engine.access { state, _ in
-            state.sensor.perform(
+        let result = engine.access { state, now in
+            if address == CartridgeEEPROMModel.address, address != state.sensor.address {
+                return state.cartridge.perform(operation, seated: !state.faults.contains(.cartridgeRemoved), nowNs: now)
+            }
+            return state.sensor.perform(
                 operation, address: address, depthMM: state.collar.positionMM, faults: state.faults,
                 motorTurning: !state.motor.isStopped)
         }

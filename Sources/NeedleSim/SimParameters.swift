@@ -40,6 +40,10 @@ public struct SimParameters: Sendable {
     public var tachQueueCapacity = 256
     /// 7-bit I2C address of the simulated AS5600.
     public var sensorAddress: UInt8 = 0x36
+    /// The cartridge seated at power-up: programmed, unused.
+    public var cartridgeSerial = "SIM000000001"
+    public var cartridgeLot = "SIMLOT-01"
+    public var cartridgeNeedles: UInt8 = 36
     /// Seed of the noise and disturbance PRNG.
     public var seed: UInt64 = 0x5EED_0001
 

@@ -91,6 +91,49 @@ public final class SimulatedPen: Sendable {
         }
     }
 
+    // MARK: Cartridges
+
+    /// Seats a cartridge whose ID EEPROM holds this identity (serial and lot: up to 12
+    /// ASCII characters). Drives the cartridge-present input active.
+    public func insertCartridge(serial: String, lot: String, needles: UInt8, used: Bool = false) {
+        engine.access { state, _ in
+            state.cartridge.program(serial: serial, lot: lot, needles: needles, used: used)
+            state.faults.remove(.cartridgeRemoved)
+        }
+    }
+
+    /// Seats a cartridge whose EEPROM was never programmed (reads blank).
+    public func insertBlankCartridge() {
+        engine.access { state, _ in
+            state.cartridge.programBlank()
+            state.faults.remove(.cartridgeRemoved)
+        }
+    }
+
+    /// Seats a cartridge with no ID EEPROM at all (every transfer at 0x50 NACKs).
+    public func insertCartridgeWithoutEEPROM() {
+        engine.access { state, _ in
+            state.cartridge.removeChip()
+            state.faults.remove(.cartridgeRemoved)
+        }
+    }
+
+    /// Pulls the cartridge: the present input goes inactive and 0x50 stops answering.
+    /// Clearing the `cartridge-removed` fault re-seats the same cartridge, used marker and all.
+    public func removeCartridge() {
+        inject(.cartridgeRemoved)
+    }
+
+    /// Overwrites one byte of the cartridge's EEPROM (to corrupt it in tests).
+    public func pokeCartridge(offset: UInt8, value: UInt8) {
+        engine.access { state, _ in state.cartridge.poke(offset, value) }
+    }
+
+    /// Whether the seated cartridge's used marker is set (nil: no EEPROM).
+    public var cartridgeUsed: Bool? {
+        engine.access { state, _ in state.cartridge.used }
+    }
+
     // MARK: Faults
 
     public func inject(_ fault: SimFault) {

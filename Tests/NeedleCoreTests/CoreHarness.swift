@@ -10,6 +10,7 @@ struct CoreHarness {
     var estop = false
     var driverFault = false
     var cartridgePresent = true
+    var cartridge = CartridgeStatus.unknown
     /// Tach: strokes per second the fake motor makes while enabled.
     var strokeHz = 100.0
     private var nextStrokeNs: UInt64 = 0
@@ -18,6 +19,8 @@ struct CoreHarness {
     /// vibrate; alternate one count so steady depths look like a live sensor.
     var dither = true
     private var tickCount = 0
+    /// Every tach stroke handed to the supervisor so far (to check its counts exactly).
+    private(set) var fedStrokes = 0
 
     init(config: SafetyConfig? = nil) {
         supervisor = SafetySupervisor(config: config ?? SafetyConfig(calibration: Self.calibration), startNs: 1_000_000_000)
@@ -40,6 +43,7 @@ struct CoreHarness {
         readings.estop = estop
         readings.driverFault = driverFault
         readings.cartridgePresent = cartridgePresent
+        readings.cartridge = cartridge
         readings.triggerPresses = triggerPresses
         if last.motorEnable, strokeHz > 0 {
             if nextStrokeNs == 0 { nextStrokeNs = nowNs }
@@ -51,6 +55,7 @@ struct CoreHarness {
         } else {
             nextStrokeNs = 0
         }
+        fedStrokes += readings.strokes
         last = supervisor.tick(readings)
         return last
     }

@@ -1,0 +1,80 @@
+import Testing
+@testable import NeedleCore
+
+@Suite("Calibration")
+struct CalibrationTests {
+    func uncalibrated() -> CoreHarness {
+        var h = CoreHarness(config: .uncalibrated())
+        h.dither = false
+        return h
+    }
+
+    @Test("an uncalibrated pen refuses to arm as not_calibrated and reports no depth")
+    func refusesToArm() {
+        var h = uncalibrated()
+        h.settle(at: 0.5)
+        #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: 0.5)))) == .notCalibrated)
+        #expect(h.refusalCode(h.command(.armRequest(PlanRequest(area: "forehead"), clinician: true))) == .notCalibrated)
+        let status = h.supervisor.status()
+        #expect(!status.calibrated && status.calibration == nil && status.depthMM == nil)
+        #expect(h.supervisor.faults.isEmpty)
+    }
+
+    @Test("zero then span computes the scale; setCalibration puts it in use and the pen arms")
+    func zeroAndSpan() throws {
+        var h = uncalibrated()
+        h.tick(.reading(rawAngle: 1000, magnetGood: true))
+        h.tick(.reading(rawAngle: 1000, magnetGood: true))
+        h.tick(.reading(rawAngle: 1000, magnetGood: true))
+        _ = try h.command(.calibrateZero).get()
+        #expect(h.supervisor.status().pendingZeroCounts == 1000)
+        for _ in 0..<3 { h.tick(.reading(rawAngle: 3000, magnetGood: true)) }
+        _ = try h.command(.calibrateSpan(depthMM: 2.0)).get()
+        let candidate = try #require(h.supervisor.status().calibrationCandidate)
+        #expect(candidate == DepthCalibration(zeroCounts: 1000, mmPerCount: 0.001))
+        #expect(!h.supervisor.status().calibrated)
+        _ = try h.command(.setCalibration(candidate)).get()
+        #expect(h.supervisor.status().calibrated)
+        for _ in 0..<5 { h.tick(.reading(rawAngle: 1500, magnetGood: true)) }
+        #expect(abs((h.supervisor.status().depthMM ?? 0) - 0.5) < 1e-9)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+    }
+
+    @Test("a span under 200 counts from zero is refused as span_too_small")
+    func spanTooSmall() throws {
+        var h = uncalibrated()
+        for _ in 0..<3 { h.tick(.reading(rawAngle: 1000, magnetGood: true)) }
+        _ = try h.command(.calibrateZero).get()
+        for _ in 0..<3 { h.tick(.reading(rawAngle: 1199, magnetGood: true)) }
+        #expect(h.refusalCode(h.command(.calibrateSpan(depthMM: 0.2))) == .spanTooSmall)
+        for _ in 0..<3 { h.tick(.reading(rawAngle: 800, magnetGood: true)) }
+        // 200 counts the other way is a usable (negative) scale.
+        #expect(h.refusalCode(h.command(.calibrateSpan(depthMM: 0.2))) == nil)
+        #expect(h.supervisor.status().calibrationCandidate?.mmPerCount == -0.001)
+    }
+
+    @Test("an invalid sensor (read error, bad magnet) is refused as sensor_invalid")
+    func sensorInvalid() {
+        var h = uncalibrated()
+        for _ in 0..<3 { h.tick(.reading(rawAngle: 1000, magnetGood: false)) }
+        #expect(h.refusalCode(h.command(.calibrateZero)) == .sensorInvalid)
+        for _ in 0..<3 { h.tick(.reading(rawAngle: 1000, magnetGood: true)) }
+        h.tick(.readError)
+        #expect(h.refusalCode(h.command(.calibrateZero)) == .sensorInvalid)
+        #expect(h.refusalCode(h.command(.calibrateSpan(depthMM: 1))) == .sensorInvalid)
+    }
+
+    @Test("calibrating while the motor runs is refused as busy; span without zero is invalid")
+    func motorRunning() throws {
+        var h = CoreHarness()
+        #expect(h.refusalCode(h.command(.calibrateSpan(depthMM: 1))) == .sensorInvalid)
+        try h.run(target: 0.5)
+        #expect(h.refusalCode(h.command(.calibrateZero)) == .busy)
+        #expect(h.refusalCode(h.command(.setCalibration(CoreHarness.calibration))) == .busy)
+        _ = h.command(.disarm)
+        h.settle(at: 0.5)
+        #expect(h.refusalCode(h.command(.calibrateSpan(depthMM: 1))) == .invalidRequest)
+        #expect(h.refusalCode(h.command(.setCalibration(DepthCalibration(zeroCounts: .nan, mmPerCount: 0.001)))) == .invalidRequest)
+        #expect(h.refusalCode(h.command(.setCalibration(DepthCalibration(zeroCounts: 10, mmPerCount: 0.5)))) == .invalidRequest)
+    }
+}
