@@ -1,6 +1,6 @@
 /// Why the supervisor refused a command. The command changed nothing.
 public struct Refusal: Error, Sendable, Equatable {
-    public enum Code: String, Sendable {
+    public enum Code: String, Sendable, CaseIterable {
         case depthOutOfRange = "depth_out_of_range"
         case notArmed = "not_armed"
         case depthMismatch = "depth_mismatch"

@@ -1,6 +1,6 @@
 /// The supervisor's state machine: idle → armed (a valid plan) → running (motor on);
 /// any latched fault → fault, which only an explicit clear leaves.
-public enum SupervisorState: String, Sendable {
+public enum SupervisorState: String, Sendable, CaseIterable {
     case idle
     case armed
     case running

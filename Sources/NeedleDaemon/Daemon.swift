@@ -84,7 +84,11 @@ public final class Daemon: Sendable {
             initialDelay: .milliseconds(0), delay: .milliseconds(5)
         ) { _ in
             let status = loop.status()
-            journal.withLock { $0.observe(status) }
+            let (overruns, worst) = loop.metrics.lateness()
+            journal.withLock {
+                $0.observe(status)
+                $0.observe(overruns: overruns, maxJitterNs: worst)
+            }
         }
         journalTask.withLock { $0 = task }
     }

@@ -6,10 +6,21 @@ import NeedleCore
 /// latch until cleared, so a poll every few milliseconds never misses one.
 public struct EventJournal: Sendable {
     private var last: SupervisorStatus?
+    private var reportedOverruns: UInt64 = 0
     private let logger: Logger
 
     public init(logger: Logger) {
         self.logger = logger
+    }
+
+    /// Reports control periods the loop missed: each one is a gap in the heartbeat, and a
+    /// gap of 20 ms lets the hardware monostable cut the motor.
+    public mutating func observe(overruns: UInt64, maxJitterNs: UInt64) {
+        guard overruns > reportedOverruns else { return }
+        logger.warning(
+            "control loop missed its period",
+            metadata: ["overruns": "\(overruns)", "worst_late_us": "\(maxJitterNs / 1000)"])
+        reportedOverruns = overruns
     }
 
     public mutating func observe(_ status: SupervisorStatus) {

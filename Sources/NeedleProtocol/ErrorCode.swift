@@ -12,6 +12,16 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, Hashable {
     case causePresent = "cause_present"
     case notIdle = "not_idle"
     case notRunning = "not_running"
+    case interlock
+    // Treatment workflow (areas, cartridges, calibration, intervals).
+    case depthOutOfRangeForArea = "depth_out_of_range_for_area"
+    case unknownArea = "unknown_area"
+    case areaUnavailable = "area_unavailable"
+    case notCalibrated = "not_calibrated"
+    case cartridgeUsed = "cartridge_used"
+    case cartridgeUnreadable = "cartridge_unreadable"
+    case tooSoon = "too_soon"
+    case spanTooSmall = "span_too_small"
     // Access and availability.
     case unauthorized
     case busy

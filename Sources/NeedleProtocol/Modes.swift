@@ -10,6 +10,8 @@ public enum PenState: String, Codable, Sendable, CaseIterable, Hashable {
     case armed
     case running
     case fault
+    /// The power-on self-test is running (motor spins briefly at the lowest level).
+    case selfTest = "self_test"
 }
 
 /// A latched fault, cleared only by `clear` once its cause is gone.
@@ -20,6 +22,7 @@ public enum FaultCode: String, Codable, Sendable, CaseIterable, Hashable {
     case estop
     case cartridgeRemoved = "cartridge_removed"
     case stall
+    case selftestFailed = "selftest_failed"
 }
 
 /// Which backend drives the pen.

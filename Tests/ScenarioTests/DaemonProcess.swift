@@ -122,7 +122,9 @@ final class DaemonProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(seconds)
         var last = try status()
         while !condition(last) {
-            guard Date() < deadline else { throw ScenarioError.timedOut(last.description) }
+            guard Date() < deadline else {
+                throw ScenarioError.timedOut(last.description + "\nneedled log (tail):\n" + log.split(separator: "\n").suffix(15).joined(separator: "\n"))
+            }
             usleep(20_000)
             last = try status()
         }

@@ -57,6 +57,11 @@ public final class LoopMetrics: Sendable {
         }
     }
 
+    /// Overruns and the worst lateness so far: cheap enough to poll from the journal.
+    public func lateness() -> (overruns: UInt64, maxJitterNs: UInt64) {
+        storage.withLock { s in (s.overruns, s.maxJitterNs) }
+    }
+
     /// A copy of the measurements so far (allocates: call it off the loop thread).
     public func snapshot() -> Snapshot {
         storage.withLock { s in
