@@ -38,7 +38,7 @@ public final class Daemon: Sendable {
             loop: loop, clock: clock, policy: options.policy, hardware: .simulated,
             sim: SimControl(pen: pen), logger: logger)
         self.server = ControlServer(
-            configuration: .init(socketPath: options.socketPath), handler: router)
+            configuration: .init(socketPath: options.socketPath, inheritedDescriptor: options.inheritedSocket), handler: router)
     }
 
     /// Starts the loop, then the journal, then the socket; on any failure stops what started.

@@ -48,13 +48,17 @@ struct NeedledCommand: ParsableCommand {
 
     func run() throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // Native journal entries when stderr is the journal, readable lines otherwise.
+        ServiceLogHandler.bootstrap(level: level)
         let logger = Logger(label: "needled")
-        let options = try makeOptions()
+        var options = try makeOptions()
+        do {
+            options.inheritedSocket = try SocketActivation.inheritedListeners().first
+            SocketActivation.unsetEnvironment()
+        } catch {
+            logger.critical("cannot start: socket activation: \(error)")
+            throw ExitCode(1)
+        }
         let daemon: Daemon
         do {
             daemon = try Daemon(options: options, logger: logger)
@@ -69,6 +73,11 @@ struct NeedledCommand: ParsableCommand {
             logger.critical("cannot start: \(error)")
             throw ExitCode(1)
         }
+        let service = SystemdService(logger: logger)
+        service.attach(
+            progress: daemon.loopThread,
+            readyStatus: "ready: home mode, \(rate) Hz, socket \(options.inheritedSocket == nil ? options.socketPath : "from systemd")",
+            isReady: { daemon.readiness })
         while true {
             let signal = Signals.wait()
             if signal == .hangup {
@@ -78,6 +87,7 @@ struct NeedledCommand: ParsableCommand {
             logger.notice("\(signal.name): stopping")
             break
         }
+        service.detach()
         blocking { await daemon.stop() }
     }
 
