@@ -151,17 +151,19 @@ struct ServerLimitsTests {
 
     @Test("a silent client is dropped after the idle timeout; a watcher and a chatty client are not")
     func idleTimeout() async throws {
-        try await withLimitedServer(ClientLimits(idleTimeout: .milliseconds(300))) { server, path in
+        // 100 ms between the chatty client's requests against a 1 s timeout: margin for a
+        // loaded CI machine.
+        try await withLimitedServer(ClientLimits(idleTimeout: .seconds(1))) { server, path in
             let silent = try RawClient(path: path)
             let watcher = try RawClient(path: path)
             let chatty = try RawClient(path: path)
             watcher.send(#"{"id":1,"cmd":"watch","args":{"interval_ms":100}}"# + "\n")
-            for id in 1...8 {
+            for id in 1...15 {
                 chatty.send(statusLines(id...id))
                 _ = try chatty.readReply()
                 try await Task.sleep(for: .milliseconds(100))
             }
-            // 800 ms in: the silent one is gone (EOF), the other two are served.
+            // 1.5 s in: the silent one is gone (EOF), the other two are served.
             #expect(silent.readUntilClosed() != nil)
             #expect(server.connectionCount == 2)
             chatty.send(statusLines(99...99))
