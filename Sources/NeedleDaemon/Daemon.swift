@@ -49,7 +49,9 @@ public final class Daemon: Sendable {
             socketGID = gid
         }
         self.server = ControlServer(
-            configuration: .init(socketPath: options.socketPath, socketGroup: socketGID), handler: router)
+            configuration: .init(
+                socketPath: options.socketPath, socketGroup: socketGID, inheritedDescriptor: options.inheritedSocket),
+            handler: router)
     }
 
     /// Starts the loop, then the journal, then the socket; on any failure stops what started.

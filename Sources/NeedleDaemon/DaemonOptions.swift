@@ -15,6 +15,8 @@ public struct DaemonOptions: Sendable {
     public var logLevel: Logger.Level = .info
     /// Group for the control socket; nil keeps the daemon's own.
     public var socketGroup: String? = nil
+    /// A listening control socket inherited from systemd (socket activation), else nil.
+    public var inheritedSocket: Int32? = nil
     /// Control-loop rate limits: below 100 Hz the 5 ms sensor timeout cannot be met; above
     /// 8 kHz one AS5600 read (~125 µs at 400 kHz) no longer fits in a period.
     public static let rateRange = ConfigRules.rateHz

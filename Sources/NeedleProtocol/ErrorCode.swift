@@ -31,6 +31,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, Hashable {
     case invalidRequest = "invalid_request"
     case unknownCommand = "unknown_command"
     case requestTooLarge = "request_too_large"
+    /// More requests per second than one connection may send; flooding on drops it.
+    case rateLimited = "rate_limited"
     // A bug or an environment failure inside the daemon.
     case `internal`
 }

@@ -54,9 +54,11 @@ struct NeedledCommand: ParsableCommand {
 
     func run() throws {
         // A shared level, so a reload can change it; until the file is read, the flag's.
+        // Native journal entries when stderr is the journal, readable lines otherwise.
         let level = LiveLogLevel(logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .info)
+        let sink = LogSink.forProcess()
         LoggingSystem.bootstrap { label in
-            LiveLevelLogHandler(wrapping: StreamLogHandler.standardError(label: label), level: level)
+            LiveLevelLogHandler(wrapping: ServiceLogHandler(label: label, sink: sink), level: level)
         }
         let logger = Logger(label: "needled")
         // The configuration is read and validated before any device is opened, so a bad
@@ -64,7 +66,7 @@ struct NeedledCommand: ParsableCommand {
         let source = ConfigSource.commandLine(config)
         let overrides = makeOverrides()
         let file: NeedledConfig
-        let options: DaemonOptions
+        var options: DaemonOptions
         do throws(ConfigFileError) {
             file = try source.load()
             do throws(ConfigError) {
@@ -77,6 +79,13 @@ struct NeedledCommand: ParsableCommand {
             throw ExitCode(1)
         }
         level.set(options.logLevel)
+        do {
+            options.inheritedSocket = try SocketActivation.inheritedListeners().first
+            SocketActivation.unsetEnvironment()
+        } catch {
+            logger.critical("cannot start: socket activation: \(error)")
+            throw ExitCode(1)
+        }
         let daemon: Daemon
         do {
             daemon = try Daemon(options: options, logger: logger)
@@ -94,6 +103,11 @@ struct NeedledCommand: ParsableCommand {
         let reloader = ConfigReloader(
             source: source, overrides: overrides, started: file, router: daemon.router,
             loop: daemon.loopThread.loop, logLevel: level, logger: logger)
+        let service = SystemdService(logger: logger)
+        service.attach(
+            progress: daemon.loopThread,
+            readyStatus: "ready: home mode, \(options.rateHz) Hz, socket \(options.inheritedSocket == nil ? options.socketPath : "from systemd")",
+            isReady: { daemon.readiness })
         while true {
             let signal = Signals.wait()
             if signal == .hangup {
@@ -104,6 +118,7 @@ struct NeedledCommand: ParsableCommand {
             logger.notice("\(signal.name): stopping")
             break
         }
+        service.detach()
         blocking { await daemon.stop() }
     }
 

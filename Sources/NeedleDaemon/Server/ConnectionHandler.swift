@@ -37,16 +37,26 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var watch: Watch?
     private let admit: @Sendable (any Channel) -> ProtocolError?
     private var admitted = false
+    private let limits: ClientLimits
+    private var bucket: TokenBucket
+    private var flood = WindowCounter()
+    private var lastReadNs: UInt64
+    private var idleCheck: Scheduled<Void>?
 
     /// - Parameter admit: asked once the connection is active; an error refuses it.
     init(
         handler: any RequestHandler, peer: PeerCredentials, maxLineLength: Int,
+        limits: ClientLimits = ClientLimits(),
         admit: @escaping @Sendable (any Channel) -> ProtocolError?
     ) {
         self.handler = handler
         self.peer = peer
         self.framer = LineFramer(maxLineLength: maxLineLength)
         self.admit = admit
+        self.limits = limits
+        let now = NIODeadline.now().uptimeNanoseconds
+        self.bucket = TokenBucket(rate: limits.requestsPerSecond, burst: limits.burst, nowNs: now)
+        self.lastReadNs = now
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -59,14 +69,34 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         admitted = true
+        scheduleIdleCheck(in: limits.idleTimeout, context: context)
         context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard admitted else { return }
+        guard admitted, context.channel.isActive else { return }
         let buffer = unwrapInboundIn(data)
+        let now = NIODeadline.now().uptimeNanoseconds
+        lastReadNs = now
         let frames = framer.append(buffer.readableBytesView)
         for frame in frames {
+            // A write below may have dropped a client that does not read its replies.
+            guard context.channel.isActive else { return }
+            guard bucket.take(nowNs: now) else {
+                if flood.record(nowNs: now) > limits.floodLimit {
+                    drop(
+                        ProtocolError(
+                            .rateLimited,
+                            "still flooding after \(limits.floodLimit) rate-limited requests in a second; disconnecting"),
+                        context: context)
+                    return
+                }
+                write(
+                    Reply(id: nil, failure: ProtocolError(
+                        .rateLimited, "more than \(limits.requestsPerSecond) requests per second; request discarded")),
+                    context: context)
+                continue
+            }
             switch frame {
             case .tooLong:
                 let limit = framer.maxLineLength
@@ -83,11 +113,25 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         stopWatching()
+        cancelIdleCheck()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         stopWatching()
+        cancelIdleCheck()
+    }
+
+    /// A client that does not read its replies: once more than `maxPendingWriteBytes` wait
+    /// for it (the high water mark), it is dropped, so its queue cannot grow without bound.
+    /// Other connections never wait for it: every write is non-blocking.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if admitted && !context.channel.isWritable {
+            stopWatching()
+            cancelIdleCheck()
+            context.close(promise: nil)
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -114,6 +158,45 @@ final class ConnectionHandler: ChannelInboundHandler {
         switch handler.handle(request.command, from: peer) {
         case .success(let payload): write(Reply(id: request.id, result: payload), context: context)
         case .failure(let error): write(Reply(id: request.id, failure: error), context: context)
+        }
+    }
+
+    // MARK: limits
+
+    /// Closes a connection that has been silent for `idleTimeout`; a watcher is never idle.
+    private func scheduleIdleCheck(in delay: TimeAmount, context: ChannelHandlerContext) {
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            self.checkIdle(context: context)
+        }
+    }
+
+    private func checkIdle(context: ChannelHandlerContext) {
+        idleCheck = nil
+        guard context.channel.isActive else { return }
+        let timeout = UInt64(max(limits.idleTimeout.nanoseconds, 1))
+        let silent = NIODeadline.now().uptimeNanoseconds &- lastReadNs
+        if watch != nil || silent < timeout {
+            let remaining = watch != nil ? timeout : timeout - silent
+            scheduleIdleCheck(in: .nanoseconds(Int64(remaining)), context: context)
+            return
+        }
+        context.close(promise: nil)
+    }
+
+    private func cancelIdleCheck() {
+        idleCheck?.cancel()
+        idleCheck = nil
+    }
+
+    /// Answers with a last error, then closes.
+    private func drop(_ error: ProtocolError, context: ChannelHandlerContext) {
+        stopWatching()
+        cancelIdleCheck()
+        admitted = false
+        write(Reply(id: nil, failure: error), context: context)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            channel.close(promise: nil)
         }
     }
 

@@ -25,24 +25,32 @@ public final class ControlServer: Sendable {
         public var maxLineLength: Int
         /// Connections beyond this are answered `busy` and closed.
         public var maxConnections: Int
+        /// A listening socket inherited from systemd (socket activation): served instead of
+        /// binding `socketPath`, which is then neither created, chmod-ed nor removed.
+        public var inheritedDescriptor: Int32?
+        /// Per-client limits against hostile or broken clients (see `ClientLimits`).
+        public var limits: ClientLimits
 
         public init(
             socketPath: String = ControlServer.defaultSocketPath, socketMode: UInt32 = 0o660,
             socketGroup: UInt32? = nil, maxLineLength: Int = LineFramer.defaultMaxLineLength,
-            maxConnections: Int = 32
+            maxConnections: Int = 32, inheritedDescriptor: Int32? = nil, limits: ClientLimits = ClientLimits()
         ) {
             self.socketPath = socketPath
             self.socketMode = socketMode
             self.socketGroup = socketGroup
             self.maxLineLength = maxLineLength
             self.maxConnections = maxConnections
+            self.inheritedDescriptor = inheritedDescriptor
+            self.limits = limits
         }
     }
 
     private enum Phase {
         case idle
         case starting
-        case running(any Channel, SocketPath.FileIdentity)
+        /// The identity is nil for an inherited socket: its file is systemd's, not ours.
+        case running(any Channel, SocketPath.FileIdentity?)
         case stopped
     }
 
@@ -66,6 +74,11 @@ public final class ControlServer: Sendable {
         self.group = group
     }
 
+    /// Whether the listening socket is open.
+    public var isListening: Bool {
+        state.withLock { if case .running(let channel, _) = $0.phase { channel.isActive } else { false } }
+    }
+
     /// Number of open client connections.
     public var connectionCount: Int { state.withLock { $0.connections.count } }
 
@@ -76,6 +89,16 @@ public final class ControlServer: Sendable {
         try state.withLock { (state: inout State) throws(ControlServerError) in
             guard case .idle = state.phase else { throw .invalidState("a control server can be started only once") }
             state.phase = .starting
+        }
+        if let descriptor = configuration.inheritedDescriptor {
+            do {
+                let channel = try await adopt(descriptor)
+                state.withLock { $0.phase = .running(channel, nil) }
+                return
+            } catch {
+                state.withLock { $0.phase = .idle }
+                throw .bindFailed(path: "inherited fd \(descriptor)", reason: "\(error)")
+            }
         }
         do {
             guard path.utf8.count <= SocketPath.maxPathLength else {
@@ -117,20 +140,31 @@ public final class ControlServer: Sendable {
     }
 
     private func bind(_ path: String) async throws -> any Channel {
+        try await bootstrap().bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).get()
+    }
+
+    /// Serves a socket that is already bound and listening (socket activation).
+    private func adopt(_ descriptor: Int32) async throws -> any Channel {
+        try await bootstrap().withBoundSocket(descriptor).get()
+    }
+
+    private func bootstrap() -> ServerBootstrap {
         let handler = self.handler
         let maxLineLength = configuration.maxLineLength
-        return try await ServerBootstrap(group: group)
+        let limits = configuration.limits
+        return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 16)
+            .childChannelOption(
+                .writeBufferWaterMark,
+                value: ChannelOptions.Types.WriteBufferWaterMark(low: limits.maxPendingWriteBytes / 2, high: limits.maxPendingWriteBytes))
             .childChannelInitializer { [self] channel in
                 PeerCredentials.read(from: channel).flatMapThrowing { peer in
                     try channel.pipeline.syncOperations.addHandler(
                         ConnectionHandler(
-                            handler: handler, peer: peer, maxLineLength: maxLineLength,
+                            handler: handler, peer: peer, maxLineLength: maxLineLength, limits: limits,
                             admit: { channel in self.admit(channel) }))
                 }
             }
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false)
-            .get()
     }
 
     /// Registers a newly active connection, or says why it is refused (the connection handler
