@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "needled",
             dependencies: [
-                "NeedleDaemon",
+                "NeedleDaemon", "NeedleConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

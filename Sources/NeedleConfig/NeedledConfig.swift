@@ -96,7 +96,7 @@ public enum LineRole: String, Sendable, Equatable, CaseIterable {
         .brake: LineSpec(name: "MOTOR_BRAKE", bias: .pullDown),
         .heartbeat: LineSpec(name: "HEARTBEAT", bias: .pullDown),
         .statusLED: LineSpec(name: "LED_STATUS"),
-        .faultLED: LineSpec(name: "LED_FAULT", activeLow: true),
+        .faultLED: LineSpec(name: "LED_FAULT"),
         .driverFault: LineSpec(name: "DRV_NFAULT", activeLow: true, bias: .pullUp),
         .tach: LineSpec(name: "TACH"),
         .trigger: LineSpec(name: "TRIGGER", activeLow: true, bias: .pullUp),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Logging
+import NeedleConfig
 import NeedleDaemon
 import Synchronization
 
@@ -22,6 +23,20 @@ struct NeedledCommand: ParsableCommand {
     @Flag(help: "Run on the simulated pen instead of hardware.")
     var simulate = false
 
+    // Temporary until `--config` lands: select the Linux backend and point it at the rig's
+    // devices. Everything else comes from the `[hardware]` model's defaults.
+    @Option(help: "Hardware backend: simulated or linux (same as --simulate for simulated).")
+    var hardware: HardwareSection.Backend?
+
+    @Option(name: .customLong("gpio-chip"), help: "GPIO chip (path, name or label) holding the pen's lines; default: search every chip by line name.")
+    var gpioChip: String?
+
+    @Option(name: .customLong("i2c-bus"), help: "I2C bus number of the depth sensor (/dev/i2c-N; default 1).")
+    var i2cBus: Int?
+
+    @Option(name: .customLong("pwm-root"), help: "sysfs PWM class folder (default /sys/class/pwm).")
+    var pwmRoot: String?
+
     @Option(help: "Control socket path (default: $NEEDLED_SOCKET or /run/needled/control.sock).")
     var socket: String?
 
@@ -38,6 +53,12 @@ struct NeedledCommand: ParsableCommand {
     var logLevel: String = "info"
 
     func validate() throws {
+        if simulate, hardware == .linux {
+            throw ValidationError("--simulate and --hardware linux contradict each other")
+        }
+        if let i2cBus, i2cBus < 0 {
+            throw ValidationError("--i2c-bus must be 0 or more (got \(i2cBus))")
+        }
         guard DaemonOptions.rateRange.contains(rate) else {
             throw ValidationError("--rate must be within 100...8000 Hz (got \(rate))")
         }
@@ -96,10 +117,19 @@ struct NeedledCommand: ParsableCommand {
             }
             gids.insert(gid)
         }
+        // A pen must never run simulated by accident: the backend is chosen explicitly.
+        guard simulate || hardware != nil else {
+            throw ValidationError("no hardware backend selected: run with --simulate or --hardware linux")
+        }
+        var section = HardwareSection()
+        section.backend = simulate ? .simulated : hardware ?? .simulated
+        if let gpioChip { section.gpio.chip = gpioChip }
+        if let i2cBus { section.i2c.bus = i2cBus }
+        if let pwmRoot { section.pwm.sysfsRoot = pwmRoot }
         let environment = getenv("NEEDLED_SOCKET").map { String(cString: $0) }
         return DaemonOptions(
             simulate: simulate, socketPath: socket ?? environment ?? DaemonDefaults.socketPath,
-            rateHz: rate, policy: AccessPolicy(clinicianUIDs: uids, clinicianGIDs: gids))
+            rateHz: rate, policy: AccessPolicy(clinicianUIDs: uids, clinicianGIDs: gids), hardware: section)
     }
 }
 
@@ -118,3 +148,5 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
         if let value = result.withLock({ $0 }) { return value }
     }
 }
+
+extension HardwareSection.Backend: ExpressibleByArgument {}
