@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "needlectl", targets: ["needlectl"]),
         .executable(name: "needle-bench", targets: ["needle-bench"]),
         .executable(name: "needle-linux-probe", targets: ["needle-linux-probe"]),
+        .executable(name: "needle-hil", targets: ["needle-hil"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +47,12 @@ let package = Package(
         // Proves the Linux backends against real kernel devices inside the VM rig.
         .executableTarget(
             name: "needle-linux-probe", dependencies: ["NeedleLinux", "NeedleHAL", "NeedleProbeAllocCounter"],
+            swiftSettings: strict),
+        // Runs HIL scenario files against needled: on the simulated pen, or on the VM rig's
+        // kernel devices (gpio-sim, i2c-stub) with the world's physics played from outside.
+        // No Foundation (static binary in the VM); FoundationEssentials via NeedleProtocol.
+        .executableTarget(
+            name: "needle-hil", dependencies: ["NeedleProtocol", "NeedleLinux", "NeedleHAL"],
             swiftSettings: strict),
         // Test doubles shared by test targets (scripted I2C bus with ordered expectations).
         .target(name: "NeedleTestSupport", dependencies: ["NeedleHAL"], swiftSettings: strict),
