@@ -110,7 +110,7 @@ let package = Package(
         // Start the real needled binary on the simulated pen and drive it through
         // the socket and through needlectl.
         .testTarget(
-            name: "ScenarioTests", dependencies: ["NeedleProtocol", "needled", "needlectl"],
+            name: "ScenarioTests", dependencies: ["NeedleProtocol", "needled", "needlectl", "needle-hil"],
             swiftSettings: strict),
     ]
 )

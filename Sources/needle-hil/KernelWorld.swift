@@ -16,7 +16,8 @@ import Synchronization
 ///   250 Hz × duty (one rising edge per stroke), so a driven motor is not a stall;
 /// - collar: moves toward its target at 5 mm/s (as the simulator's) in steps of at most
 ///   0.02 mm, written as the AS5600 RAW ANGLE word (raw = 512 + mm × 1000, byte-swapped as
-///   i2c-stub keeps words) with ±1 count of vibration while the motor runs; STATUS 0x20
+///   i2c-stub keeps words) with ±1 count of noise (a real AS5600's LSB jitter; the
+///   supervisor calls an angle that never changes for 50 ms a frozen sensor); STATUS 0x20
 ///   (magnet detected), 0x00 for a missing magnet; a stuck sensor stops the writes.
 /// Sensor read errors cannot be made on i2c-stub (it answers every read at its address):
 /// `sensor error` is refused here, and its scenario runs in the simulated world only.
@@ -225,7 +226,7 @@ final class KernelWorld: World, @unchecked Sendable {
                         if high { s.strokes &+= 1 }
                     }
                 }
-                try? writeSensor(&s, force: false, vibrating: motor.driven)
+                try? writeSensor(&s, force: false)
             }
             Posix.sleep(ns: 1_000_000)
         }
@@ -240,14 +241,14 @@ final class KernelWorld: World, @unchecked Sendable {
         return (true, min(max(duty / period, 0), 1))
     }
 
-    private func writeSensor(_ s: inout State, force: Bool, vibrating: Bool = false) throws(HILError) {
+    private func writeSensor(_ s: inout State, force: Bool) throws(HILError) {
         let status: UInt8 = s.magnetMissing ? 0x00 : 0x20
         if force || status != s.lastStatus {
             try smbus(.writeWordData(register: 0x0B, value: UInt16(status)))
             s.lastStatus = status
         }
         guard !s.sensorStuck || force else { return }
-        let noise = vibrating ? Double(Int(s.tick % 3) - 1) : 0
+        let noise = Double(Int(s.tick % 3) - 1)
         let counts = (Self.zeroCounts + s.positionMM * Self.countsPerMM + noise).rounded()
         let raw = UInt16(min(max(counts, 0), 4095))
         if force || raw != s.lastRaw {
