@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "NeedleProtocolTests", dependencies: ["NeedleProtocol"], swiftSettings: strict),
         .testTarget(
             name: "NeedleDaemonTests",
-            dependencies: ["NeedleDaemon", "NeedleSim", "NeedleCore", "NeedleProtocol"],
+            dependencies: ["NeedleDaemon", "NeedleSim", "NeedleCore", "NeedleProtocol", "NeedleConfig"],
             swiftSettings: strict),
         // Start the real needled binary on the simulated pen and drive it through
         // the socket and through needlectl.
