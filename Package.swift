@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "needlectl", targets: ["needlectl"]),
         .executable(name: "needle-bench", targets: ["needle-bench"]),
         .executable(name: "needle-linux-probe", targets: ["needle-linux-probe"]),
+        .executable(name: "needle-hil", targets: ["needle-hil"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,6 +49,12 @@ let package = Package(
         .executableTarget(
             name: "needle-linux-probe", dependencies: ["NeedleLinux", "NeedleHAL", "NeedleProbeAllocCounter"],
             swiftSettings: strict),
+        // Runs HIL scenario files against needled: on the simulated pen, or on the VM rig's
+        // kernel devices (gpio-sim, i2c-stub) with the world's physics played from outside.
+        // No Foundation (static binary in the VM); FoundationEssentials via NeedleProtocol.
+        .executableTarget(
+            name: "needle-hil", dependencies: ["NeedleProtocol", "NeedleLinux", "NeedleHAL"],
+            swiftSettings: strict),
         // Test doubles shared by test targets (scripted I2C bus with ordered expectations).
         .target(name: "NeedleTestSupport", dependencies: ["NeedleHAL"], swiftSettings: strict),
         // The configuration file's model: sections, defaults, validation (no I/O here).
@@ -70,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "needled",
             dependencies: [
-                "NeedleDaemon",
+                "NeedleDaemon", "NeedleConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -103,12 +110,12 @@ let package = Package(
         .testTarget(name: "NeedleConfigTests", dependencies: ["NeedleConfig"], swiftSettings: strict),
         .testTarget(
             name: "NeedleDaemonTests",
-            dependencies: ["NeedleDaemon", "NeedleSim", "NeedleCore", "NeedleProtocol"],
+            dependencies: ["NeedleDaemon", "NeedleSim", "NeedleCore", "NeedleProtocol", "NeedleConfig"],
             swiftSettings: strict),
         // Start the real needled binary on the simulated pen and drive it through
         // the socket and through needlectl.
         .testTarget(
-            name: "ScenarioTests", dependencies: ["NeedleProtocol", "needled", "needlectl"],
+            name: "ScenarioTests", dependencies: ["NeedleProtocol", "needled", "needlectl", "needle-hil"],
             swiftSettings: strict),
     ]
 )

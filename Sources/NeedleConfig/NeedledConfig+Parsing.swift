@@ -6,6 +6,7 @@ extension NeedledConfig {
     /// A missing key keeps its default; an unknown key or table, a wrong type or a value
     /// outside its range is refused with the field's dotted path.
     public static func parse(toml: String) throws(ConfigError) -> NeedledConfig {
+        try TOMLPreflight.check(toml)
         let document: TOMLTable
         do {
             document = try TOMLTable(string: toml)

@@ -91,7 +91,7 @@ public final class CommandRouter: RequestHandler {
             guard let sim else {
                 return .failure(ProtocolError(.notSimulated, "sim commands need a daemon started with --simulate"))
             }
-            return sim.perform(action).map { .message($0) }
+            return sim.perform(action)
         }
     }
 

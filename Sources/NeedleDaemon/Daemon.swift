@@ -22,25 +22,25 @@ public final class Daemon: Sendable {
         guard DaemonOptions.rateRange.contains(options.rateHz) else {
             throw .invalidArgument("--rate \(options.rateHz) is outside \(DaemonOptions.rateRange.lowerBound)...\(DaemonOptions.rateRange.upperBound) Hz")
         }
-        guard options.simulate else {
-            throw .invalidArgument("no hardware backend selected: run with --simulate")
+        let pen = switch options.backend {
+        case .simulated: try SimulatedPenBuilder.build(options.hardware)
+        case .linux: try LinuxPenBuilder.build(options.hardware)
         }
-        let clock = SystemMonotonicClock()
-        let pen = SimulatedPen(clock: clock)
-        let devices = pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus))
-        var config = SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
+        let clock = pen.clock
+        var config = SafetyConfig(calibration: pen.calibration)
         guard options.toleranceMM > 0, options.toleranceMM <= SafetyConfig.maxToleranceMM else {
             throw .invalidArgument("tolerance \(options.toleranceMM) mm is outside (0, \(SafetyConfig.maxToleranceMM)] mm")
         }
         config.toleranceMM = options.toleranceMM
-        let loop = ControlLoop(devices: devices, config: config, startNs: clock.nowNanoseconds())
+        let loop = ControlLoop(
+            devices: pen.devices, config: config, startNs: clock.nowNanoseconds(), pwmPeriodNs: pen.pwmPeriodNs)
         // Rule 4: outputs safe before the daemon does anything else.
         if let error = loop.forceSafe() { throw .outputsNotSafe(error) }
         self.logger = logger
         self.loopThread = LoopThread(loop: loop, rateHz: options.rateHz)
         self.router = CommandRouter(
-            loop: loop, clock: clock, policy: options.policy, hardware: .simulated,
-            sim: SimControl(pen: pen), logger: logger)
+            loop: loop, clock: clock, policy: options.policy, hardware: pen.kind,
+            sim: pen.sim, logger: logger)
         var socketGID: UInt32?
         if let group = options.socketGroup {
             guard let gid = AccessPolicy.gid(ofGroup: group) else {
@@ -67,7 +67,7 @@ public final class Daemon: Sendable {
         }
         logger.notice("needled ready", metadata: [
             "socket": "\(server.configuration.socketPath)", "rate_hz": "\(1_000_000_000 / loopThread.periodNs)",
-            "hardware": "simulated", "mode": "home",
+            "hardware": "\(router.hardware.rawValue)", "mode": "home",
         ])
     }
 

@@ -6,6 +6,9 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
     case outputsNotSafe(HALError)
     case invalidArgument(String)
     case socket(String)
+    /// A device or line of `[hardware]` is missing or refused: `device` names it and the
+    /// config key that points at it.
+    case hardware(device: String, reason: String)
 
     public var description: String {
         switch self {
@@ -13,6 +16,7 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
         case .outputsNotSafe(let e): "could not drive the outputs to their safe state: \(e)"
         case .invalidArgument(let m): m
         case .socket(let m): m
+        case .hardware(let device, let reason): "hardware: \(device): \(reason)"
         }
     }
 }

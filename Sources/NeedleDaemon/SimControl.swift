@@ -8,26 +8,43 @@ struct SimControl: Sendable {
     /// over-depth can be simulated).
     static let collarRangeMM = 0.0...3.5
 
-    func perform(_ action: SimAction) -> Result<String, ProtocolError> {
+    func perform(_ action: SimAction) -> Result<ResultPayload, ProtocolError> {
         switch action {
         case .depth(let mm):
             guard mm.isFinite, Self.collarRangeMM.contains(mm) else {
                 return .failure(ProtocolError(.invalidRequest, "depth_mm must be within 0...3.5 (the collar's travel)"))
             }
             pen.setDepth(mm: mm)
-            return .success("collar turning to \(mm) mm")
+            return .success(.message("collar turning to \(mm) mm"))
         case .fault(let fault, let clear):
             guard let simFault = SimFault(rawValue: fault.rawValue) else {
                 return .failure(ProtocolError(.invalidRequest, "unknown fault \(fault.rawValue)"))
             }
             if clear { pen.clear(simFault) } else { pen.inject(simFault) }
-            return .success("\(clear ? "cleared" : "injected") \(fault.rawValue)")
+            return .success(.message("\(clear ? "cleared" : "injected") \(fault.rawValue)"))
         case .load(let fraction):
             pen.setLoad(fraction)
-            return .success("load \(fraction)")
+            return .success(.message("load \(fraction)"))
         case .trigger(let pressed):
             if pressed { pen.pressTrigger() } else { pen.releaseTrigger() }
-            return .success("trigger \(pressed ? "pressed" : "released")")
+            return .success(.message("trigger \(pressed ? "pressed" : "released")"))
+        case .lines:
+            return .success(.json(Self.lines(pen.snapshot())))
         }
+    }
+}
+
+extension SimControl {
+    /// The outputs as the HIL runner compares them across worlds: each line by its
+    /// reference-design name (1 = driven high; every reference output is active high) and
+    /// the PWM as the sysfs files hold it.
+    static func lines(_ s: SimSnapshot) -> JSONValue {
+        func level(_ on: Bool) -> JSONValue { .integer(on ? 1 : 0) }
+        return .object([
+            "MOTOR_EN": level(s.motorEnable), "MOTOR_BRAKE": level(s.brake), "HEARTBEAT": level(s.heartbeat),
+            "LED_STATUS": level(s.statusLED), "LED_FAULT": level(s.faultLED),
+            "PWM_ENABLE": level(s.pwm.enabled), "PWM_PERIOD_NS": .integer(Int64(s.pwm.periodNs)),
+            "PWM_DUTY_NS": .integer(Int64(s.pwm.dutyNs)),
+        ])
     }
 }

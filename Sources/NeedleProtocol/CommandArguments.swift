@@ -83,8 +83,11 @@ public enum SimAction: Sendable, Hashable {
     case load(fraction: Double)
     /// Press or release the trigger.
     case trigger(pressed: Bool)
+    /// Report the levels the daemon drives on the simulated output lines and the PWM
+    /// (the HIL runner's view of the outputs); changes nothing.
+    case lines
 
-    enum Kind: String, CaseIterable { case depth, fault, load, trigger }
+    enum Kind: String, CaseIterable { case depth, fault, load, trigger, lines }
 
     init(reading reader: inout ArgumentReader) throws(ProtocolError) {
         switch try reader.requiredEnum("action", Kind.self) {
@@ -94,6 +97,7 @@ public enum SimAction: Sendable, Hashable {
                 try reader.requiredEnum("name", SimulatedFault.self), clear: try reader.optionalBool("clear") ?? false)
         case .load: self = .load(fraction: try reader.requiredNumber("fraction", in: 0...1))
         case .trigger: self = .trigger(pressed: try reader.requiredBool("pressed"))
+        case .lines: self = .lines
         }
     }
 
@@ -104,6 +108,7 @@ public enum SimAction: Sendable, Hashable {
         case .fault(let name, let clear): ["action": .string("fault"), "name": .string(name.rawValue), "clear": .bool(clear)]
         case .load(let fraction): ["action": .string("load"), "fraction": .number(fraction)]
         case .trigger(let pressed): ["action": .string("trigger"), "pressed": .bool(pressed)]
+        case .lines: ["action": .string("lines")]
         }
     }
 }

@@ -7,7 +7,7 @@ extension SimulatedFault: ExpressibleByArgument {}
 struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim", abstract: "Drive the simulated pen (simulated hardware only).",
-        subcommands: [Depth.self, Fault.self, Load.self, Trigger.self])
+        subcommands: [Depth.self, Fault.self, Load.self, Trigger.self, Lines.self])
 
     struct Depth: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Turn the depth collar to a depth in mm.")
@@ -44,5 +44,12 @@ struct SimCommand: ParsableCommand {
         func run() throws {
             try Client.run(.sim(.trigger(pressed: action == .press)), options: global, confirmation: "ok")
         }
+    }
+
+    struct Lines: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the levels the daemon drives on the output lines and the PWM.")
+        @OptionGroup var global: GlobalOptions
+        func run() throws { try Client.run(.sim(.lines), options: global, confirmation: "ok") }
     }
 }

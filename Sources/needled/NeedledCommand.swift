@@ -28,6 +28,18 @@ struct NeedledCommand: ParsableCommand {
     @Flag(help: "Run on the simulated pen, whatever hardware.backend says.")
     var simulate = false
 
+    @Option(help: "Hardware backend, simulated or linux (default: hardware.backend).")
+    var hardware: HardwareSection.Backend?
+
+    @Option(name: .customLong("gpio-chip"), help: "GPIO chip (path, name or label) holding the pen's lines (default: hardware.gpio.chip, else every chip).")
+    var gpioChip: String?
+
+    @Option(name: .customLong("i2c-bus"), help: "I2C bus number of the depth sensor, /dev/i2c-N (default: hardware.i2c.bus).")
+    var i2cBus: Int?
+
+    @Option(name: .customLong("pwm-root"), help: "sysfs PWM class folder (default: hardware.pwm.sysfs_root).")
+    var pwmRoot: String?
+
     @Option(help: "Control socket path (default: $NEEDLED_SOCKET, else daemon.socket).")
     var socket: String?
 
@@ -44,6 +56,12 @@ struct NeedledCommand: ParsableCommand {
     var logLevel: String?
 
     func validate() throws {
+        if simulate, hardware == .linux {
+            throw ValidationError("--simulate and --hardware linux contradict each other")
+        }
+        if let i2cBus, i2cBus < 0 {
+            throw ValidationError("--i2c-bus must be 0 or more (got \(i2cBus))")
+        }
         if let rate, !DaemonOptions.rateRange.contains(rate) {
             throw ValidationError("--rate must be within 100...8000 Hz (got \(rate))")
         }
@@ -79,6 +97,12 @@ struct NeedledCommand: ParsableCommand {
             throw ExitCode(1)
         }
         level.set(options.logLevel)
+        // A pen must never run simulated by accident: without a configuration file the
+        // backend has to be chosen on the command line.
+        if source.optional, access(source.path, F_OK) != 0, !overrides.choosesBackend {
+            logger.critical("cannot start: no configuration file at \(source.path) and no backend chosen: pass --config FILE, --simulate or --hardware linux")
+            throw ExitCode(1)
+        }
         do {
             options.inheritedSocket = try SocketActivation.inheritedListeners().first
             SocketActivation.unsetEnvironment()
@@ -131,6 +155,10 @@ struct NeedledCommand: ParsableCommand {
         overrides.logLevel = logLevel
         overrides.clinicianUsers = clinicianUsers
         overrides.clinicianGroups = clinicianGroups
+        overrides.backend = hardware
+        overrides.gpioChip = gpioChip
+        overrides.i2cBus = i2cBus
+        overrides.pwmRoot = pwmRoot
         return overrides
     }
 }
@@ -150,3 +178,5 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
         if let value = result.withLock({ $0 }) { return value }
     }
 }
+
+extension HardwareSection.Backend: ExpressibleByArgument {}

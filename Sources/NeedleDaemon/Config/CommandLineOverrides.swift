@@ -14,13 +14,26 @@ public struct CommandLineOverrides: Sendable, Equatable {
     /// `--clinician-uid` / `--clinician-group`: added to `[access]`'s clinicians.
     public var clinicianUsers: [String] = []
     public var clinicianGroups: [String] = []
+    /// `--hardware`, `--gpio-chip`, `--i2c-bus`, `--pwm-root`: point `[hardware]` at a rig's
+    /// devices without writing a file (the VM rig uses them).
+    public var backend: HardwareSection.Backend?
+    public var gpioChip: String?
+    public var i2cBus: Int?
+    public var pwmRoot: String?
+
+    /// Whether the command line itself chose the backend.
+    public var choosesBackend: Bool { simulate || backend != nil }
 
     public init() {}
 
     /// The configuration in effect: the file's, with each given flag replacing its field.
     public func applied(to file: NeedledConfig) -> NeedledConfig {
         var config = file
+        if let backend { config.hardware.backend = backend }
         if simulate { config.hardware.backend = .simulated }
+        if let gpioChip { config.hardware.gpio.chip = gpioChip }
+        if let i2cBus { config.hardware.i2c.bus = i2cBus }
+        if let pwmRoot { config.hardware.pwm.sysfsRoot = pwmRoot }
         if let socket { config.daemon.socket = socket }
         if let rateHz { config.daemon.rateHz = rateHz }
         if let logLevel { config.daemon.logLevel = logLevel }

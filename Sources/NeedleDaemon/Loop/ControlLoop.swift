@@ -21,9 +21,12 @@ public final class ControlLoop: @unchecked Sendable {
     private var outputWriteFailed = false
     /// PWM period on AIN1: 20 kHz, above hearing and the DRV8833's comfortable maximum.
     public static let pwmPeriodNs: UInt32 = 50_000
+    /// This pen's AIN1 period (`[hardware.pwm] frequency_hz`); set once, read by each tick.
+    public let pwmPeriodNs: UInt32
 
-    public init(devices: PenDevices, config: SafetyConfig, startNs: UInt64) {
+    public init(devices: PenDevices, config: SafetyConfig, startNs: UInt64, pwmPeriodNs: UInt32 = ControlLoop.pwmPeriodNs) {
         self.devices = devices
+        self.pwmPeriodNs = pwmPeriodNs
         self.supervisor = Mutex(SafetySupervisor(config: config, startNs: startNs))
     }
 
@@ -89,7 +92,7 @@ public final class ControlLoop: @unchecked Sendable {
     private func writeOutputs(_ command: OutputCommand) {
         var failed = false
         let pwm = command.motorEnable
-            ? PWMState.duty(command.motorDuty, periodNs: Self.pwmPeriodNs) : PWMState.off
+            ? PWMState.duty(command.motorDuty, periodNs: pwmPeriodNs) : PWMState.off
         if !command.motorEnable {
             failed = write(devices.motorEnable, command.motorEnable, was: lastOutput.motorEnable) || failed
         }

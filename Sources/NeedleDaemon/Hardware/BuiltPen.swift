@@ -1,0 +1,38 @@
+import NeedleConfig
+import NeedleCore
+import NeedleHAL
+import NeedleProtocol
+
+/// What a pen builder hands the daemon: the devices for the control loop, the clock that
+/// drives it, how the status names the backend, the world side (simulated pen only) and
+/// the core's calibration.
+struct BuiltPen: Sendable {
+    var devices: PenDevices
+    var clock: any MonotonicClock
+    var kind: HardwareKind
+    /// Non-nil only on the simulated pen: `sim` commands are refused (`not_simulated`) otherwise.
+    var sim: SimControl?
+    var calibration: DepthCalibration
+    /// AIN1's PWM period, from `[hardware.pwm] frequency_hz`.
+    var pwmPeriodNs: UInt32
+}
+
+extension HardwareSection {
+    /// The core's calibration (`[hardware.calibration]`).
+    var coreCalibration: DepthCalibration {
+        DepthCalibration(zeroCounts: calibration.zeroCounts, mmPerCount: calibration.mmPerCount)
+    }
+
+    /// Allowed PWM frequencies: the DRV8833 switches up to 250 kHz; below 1 kHz the motor
+    /// whines and the period no longer fits the control tick's idea of a duty.
+    static let pwmFrequencyRange = 1_000...250_000
+
+    /// `frequency_hz` as a period, validated.
+    func pwmPeriodNs() throws(DaemonError) -> UInt32 {
+        guard Self.pwmFrequencyRange.contains(pwm.frequencyHz) else {
+            throw .invalidArgument(
+                "hardware.pwm.frequency_hz \(pwm.frequencyHz) is outside \(Self.pwmFrequencyRange.lowerBound)...\(Self.pwmFrequencyRange.upperBound) Hz")
+        }
+        return UInt32(1_000_000_000 / pwm.frequencyHz)
+    }
+}

@@ -1,0 +1,17 @@
+import NeedleConfig
+import NeedleDrivers
+import NeedleSim
+
+/// The simulated pen (`--simulate`, or `[hardware] backend = "simulated"`): every device has
+/// a twin in NeedleSim, the AS5600 driver reads the simulator's register model, and `sim`
+/// commands reach the world side.
+enum SimulatedPenBuilder {
+    static func build(_ hardware: HardwareSection) throws(DaemonError) -> BuiltPen {
+        let clock = SystemMonotonicClock()
+        let pen = SimulatedPen(clock: clock)
+        let devices = pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus))
+        return BuiltPen(
+            devices: devices, clock: clock, kind: .simulated, sim: SimControl(pen: pen),
+            calibration: hardware.coreCalibration, pwmPeriodNs: try hardware.pwmPeriodNs())
+    }
+}

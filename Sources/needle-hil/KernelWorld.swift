@@ -1,0 +1,277 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import NeedleHAL
+import NeedleLinux
+import Synchronization
+
+/// The pen's world played on real kernel devices (the VM rig): the daemon runs its Linux
+/// backend on gpio-sim lines and an i2c-stub AS5600, and this world plays the physics the
+/// daemon needs from the other side —
+/// - inputs: writes `pull-up`/`pull-down` to the line's `sim_gpioN/pull`;
+/// - outputs: reads `sim_gpioN/value`, and the PWM from a temporary sysfs-shaped tree;
+/// - motor and tach: while MOTOR_EN is high and the PWM enabled, TACH strokes at
+///   250 Hz × duty (one rising edge per stroke), so a driven motor is not a stall;
+/// - collar: moves toward its target at 5 mm/s (as the simulator's) in steps of at most
+///   0.02 mm, written as the AS5600 RAW ANGLE word (raw = 512 + mm × 1000, byte-swapped as
+///   i2c-stub keeps words) with ±1 count of noise (a real AS5600's LSB jitter; the
+///   supervisor calls an angle that never changes for 50 ms a frozen sensor); STATUS 0x20
+///   (magnet detected), 0x00 for a missing magnet; a stuck sensor stops the writes.
+/// Sensor read errors cannot be made on i2c-stub (it answers every read at its address):
+/// `sensor error` is refused here, and its scenario runs in the simulated world only.
+final class KernelWorld: World, @unchecked Sendable {
+    let name = "kernel"
+    static let lineNames = [
+        "MOTOR_EN", "MOTOR_BRAKE", "HEARTBEAT", "LED_STATUS", "LED_FAULT",
+        "DRV_NFAULT", "TACH", "TRIGGER", "ESTOP", "CARTRIDGE",
+    ]
+    static let outputNames = ["MOTOR_EN", "MOTOR_BRAKE", "HEARTBEAT", "LED_STATUS", "LED_FAULT"]
+    static let address: UInt8 = 0x36
+    static let zeroCounts = 512.0
+    static let countsPerMM = 1000.0
+    static let collarSpeedMMPerS = 5.0
+    static let maxCollarStepMM = 0.02
+    static let ratedStrokeRateHz = 250.0
+
+    /// sim_gpioN folder per line name.
+    private let simDirs: [String: String]
+    private let bus: LinuxI2CBus
+    let busNumber: Int
+    let pwmRoot: String
+    private var pwmDir: String { pwmRoot + "/pwmchip0/pwm0" }
+
+    struct State {
+        var targetMM = 0.5
+        var positionMM = 0.5
+        var estopOpen = false
+        var cartridgeSeated = true
+        var driverFault = false
+        var triggerPressed = false
+        var magnetMissing = false
+        var sensorStuck = false
+        var tachStalled = false
+        // Physics bookkeeping.
+        var lastNs: UInt64 = 0
+        var phase = 0.0
+        var tachHigh = false
+        var lastRaw: UInt16 = 0xFFFF
+        var lastStatus: UInt8 = 0xFF
+        var tick: UInt64 = 0
+        var strokes: UInt64 = 0
+    }
+    private let state = Mutex(State())
+    private let running = Atomic<Bool>(false)
+    private var thread: pthread_t?
+
+    init(workDirectory: String) throws(HILError) {
+        var dirs: [String: String] = [:]
+        for line in Self.lineNames {
+            let location: GPIOLineLocation
+            do { location = try GPIOChip.findLine(named: line) } catch { throw .world(error.description) }
+            guard let dir = Self.simDirectory(chip: location.chip.name, offset: location.offset) else {
+                throw .world("line \(line) is on \(location.chip.name), which is not a gpio-sim chip")
+            }
+            dirs[line] = dir
+        }
+        simDirs = dirs
+        guard let number = Self.stubBus() else {
+            throw .world("no i2c-stub adapter (insmod i2c-stub.ko chip_addr=0x36)")
+        }
+        busNumber = number
+        do { bus = try LinuxI2CBus(bus: number, device: "hil-world-i2c") } catch { throw .world(error.description) }
+        pwmRoot = workDirectory + "/pwm"
+    }
+
+    var daemonArguments: [String] {
+        ["--hardware", "linux", "--i2c-bus", String(busNumber), "--pwm-root", pwmRoot]
+    }
+
+    /// /sys/devices/platform/gpio-sim.K/gpiochipM/sim_gpioN.
+    static func simDirectory(chip: String, offset: UInt32) -> String? {
+        let platform = "/sys/devices/platform"
+        for device in Posix.entries(platform) ?? [] where device.hasPrefix("gpio-sim") {
+            let dir = "\(platform)/\(device)/\(chip)/sim_gpio\(offset)"
+            if Posix.exists(dir + "/pull") { return dir }
+        }
+        return nil
+    }
+
+    static func stubBus() -> Int? {
+        for entry in Posix.entries("/sys/bus/i2c/devices") ?? [] where entry.hasPrefix("i2c-") {
+            if Posix.firstLine("/sys/bus/i2c/devices/\(entry)/name") == "SMBus stub driver" { return Int(entry.dropFirst(4)) }
+        }
+        return nil
+    }
+
+    // MARK: World
+
+    func prepare() throws(HILError) {
+        state.withLock { $0 = State() }
+        // A fresh PWM tree, pre-exported as the rig's kernel has no PWM chip.
+        Posix.mkdirs(pwmDir)
+        for (file, value) in [("export", ""), ("pwm0/period", "0\n"), ("pwm0/duty_cycle", "0\n"), ("pwm0/enable", "0\n"), ("pwm0/polarity", "normal\n")] {
+            if let error = Posix.write(value, to: pwmRoot + "/pwmchip0/" + file, create: true) { throw .world(error) }
+        }
+        try state.withLock { (s) throws(HILError) in
+            try writeSensor(&s, force: true)
+            try writePulls(s)
+            try setPull("TACH", high: false)
+        }
+    }
+
+    func attach(client: ControlClient, ctl: Ctl) throws(HILError) {
+        // The daemon's line requests applied their configured biases; the world's pulls win again.
+        try state.withLock { (s) throws(HILError) in
+            s.lastNs = Posix.nowNs()
+            try writePulls(s)
+            try setPull("TACH", high: false)
+        }
+        running.store(true, ordering: .sequentiallyConsistent)
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var handle = pthread_t()
+        let rc = pthread_create(&handle, nil, { raw in
+            guard let raw else { return nil }
+            let world = Unmanaged<KernelWorld>.fromOpaque(raw).takeRetainedValue()
+            world.physicsLoop()
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<KernelWorld>.fromOpaque(context).release()
+            throw .world("cannot start the physics thread: \(Posix.errnoText(rc))")
+        }
+        thread = handle
+    }
+
+    func detach() {
+        running.store(false, ordering: .sequentiallyConsistent)
+        if let thread { pthread_join(thread, nil) }
+        thread = nil
+    }
+
+    func apply(_ change: WorldChange) throws(HILError) {
+        try state.withLock { (s) throws(HILError) in
+            switch change {
+            case .depth(let mm): s.targetMM = mm
+            case .estopOpen(let b): s.estopOpen = b
+            case .cartridgeSeated(let b): s.cartridgeSeated = b
+            case .driverFault(let b): s.driverFault = b
+            case .triggerPressed(let b): s.triggerPressed = b
+            case .magnetMissing(let b): s.magnetMissing = b
+            case .sensorStuck(let b): s.sensorStuck = b
+            case .tachStalled(let b): s.tachStalled = b
+            case .sensorError:
+                throw .world("i2c-stub answers every read at its address: sensor read errors cannot be played here")
+            }
+            try writePulls(s)
+            try writeSensor(&s, force: false)
+        }
+    }
+
+    func lines() throws(HILError) -> [String: Int] {
+        var levels: [String: Int] = [:]
+        for name in Self.outputNames {
+            guard let dir = simDirs[name], let text = Posix.firstLine(dir + "/value"), let v = Int(text) else {
+                throw .world("cannot read \(name)'s value")
+            }
+            levels[name] = v
+        }
+        levels["PWM_ENABLE"] = Int(Posix.firstLine(pwmDir + "/enable") ?? "") ?? -1
+        levels["PWM_PERIOD_NS"] = Int(Posix.firstLine(pwmDir + "/period") ?? "") ?? -1
+        levels["PWM_DUTY_NS"] = Int(Posix.firstLine(pwmDir + "/duty_cycle") ?? "") ?? -1
+        return levels
+    }
+
+    func tripDelayNs(depthMM: Double) throws(HILError) -> UInt64? {
+        guard let enable = simDirs["MOTOR_EN"] else { throw .world("no MOTOR_EN") }
+        guard Posix.firstLine(enable + "/value") == "1" else { throw .world("MOTOR_EN is not high before the trip") }
+        // The collar is placed past the limit in one plausible step (≤ 0.08 mm from 0.95).
+        let t0 = try state.withLock { (s) throws(HILError) -> UInt64 in
+            s.positionMM = depthMM
+            s.targetMM = depthMM
+            let t0 = Posix.nowNs()
+            try writeSensor(&s, force: true)
+            return t0
+        }
+        let deadline = t0 + 1_000_000_000
+        while Posix.nowNs() < deadline {
+            if Posix.firstLine(enable + "/value") == "0" { return Posix.nowNs() - t0 }
+        }
+        throw .world("MOTOR_EN still high 1 s after an over-depth sample")
+    }
+
+    // MARK: Physics
+
+    private func physicsLoop() {
+        while running.load(ordering: .sequentiallyConsistent) {
+            let motor = readMotor()
+            state.withLock { s in
+                let now = Posix.nowNs()
+                let dt = Double(now &- s.lastNs) / 1e9
+                s.lastNs = now
+                s.tick &+= 1
+                // Collar: finite speed, never a jump the supervisor would call implausible.
+                let step = min(Self.collarSpeedMMPerS * dt, Self.maxCollarStepMM)
+                let delta = s.targetMM - s.positionMM
+                s.positionMM = abs(delta) <= step ? s.targetMM : s.positionMM + (delta > 0 ? step : -step)
+                // Tach: one stroke per cycle of the cam, rising edge first.
+                if motor.driven, !s.tachStalled {
+                    s.phase += Self.ratedStrokeRateHz * motor.duty * min(dt, 0.002)
+                    s.phase -= s.phase.rounded(.down)
+                    let high = s.phase < 0.5
+                    if high != s.tachHigh {
+                        try? setPull("TACH", high: high)
+                        s.tachHigh = high
+                        if high { s.strokes &+= 1 }
+                    }
+                }
+                try? writeSensor(&s, force: false)
+            }
+            Posix.sleep(ns: 1_000_000)
+        }
+    }
+
+    private func readMotor() -> (driven: Bool, duty: Double) {
+        guard let enable = simDirs["MOTOR_EN"], Posix.firstLine(enable + "/value") == "1",
+            Posix.firstLine(pwmDir + "/enable") == "1",
+            let period = Double(Posix.firstLine(pwmDir + "/period") ?? ""), period > 0,
+            let duty = Double(Posix.firstLine(pwmDir + "/duty_cycle") ?? "")
+        else { return (false, 0) }
+        return (true, min(max(duty / period, 0), 1))
+    }
+
+    private func writeSensor(_ s: inout State, force: Bool) throws(HILError) {
+        let status: UInt8 = s.magnetMissing ? 0x00 : 0x20
+        if force || status != s.lastStatus {
+            try smbus(.writeWordData(register: 0x0B, value: UInt16(status)))
+            s.lastStatus = status
+        }
+        guard !s.sensorStuck || force else { return }
+        let noise = Double(Int(s.tick % 3) - 1)
+        let counts = (Self.zeroCounts + s.positionMM * Self.countsPerMM + noise).rounded()
+        let raw = UInt16(min(max(counts, 0), 4095))
+        if force || raw != s.lastRaw {
+            // The word an AS5600 sends for a word read at 0x0C: high byte first on the wire,
+            // so SMBus (little-endian) sees it swapped.
+            try smbus(.writeWordData(register: 0x0C, value: raw.byteSwapped))
+            s.lastRaw = raw
+        }
+    }
+
+    private func smbus(_ op: SMBusOperation) throws(HILError) {
+        do { _ = try bus.perform(op, address: Self.address) } catch { throw .world("i2c-stub write: \(error)") }
+    }
+
+    private func writePulls(_ s: State) throws(HILError) {
+        try setPull("ESTOP", high: s.estopOpen)  // NC loop to ground: open = high = stop
+        try setPull("CARTRIDGE", high: !s.cartridgeSeated)  // switch to ground when seated
+        try setPull("DRV_NFAULT", high: !s.driverFault)  // open drain, low = fault
+        try setPull("TRIGGER", high: !s.triggerPressed)  // to ground when pressed
+    }
+
+    private func setPull(_ line: String, high: Bool) throws(HILError) {
+        guard let dir = simDirs[line] else { throw .world("no line \(line)") }
+        if let error = Posix.write(high ? "pull-up" : "pull-down", to: dir + "/pull") { throw .world(error) }
+    }
+}
