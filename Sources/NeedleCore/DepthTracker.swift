@@ -41,7 +41,7 @@ struct DepthTracker: Sendable {
             consistentRun = 0
             currentValid = false
         }
-        let stale = nowNs &- lastValidNs > config.sensorTimeoutNs && nowNs > lastValidNs
+        let stale = nowNs.nanoseconds(since: lastValidNs) > config.sensorTimeoutNs
         let failed = invalidRun >= config.invalidSampleLimit || stale
         if failed {
             // Start again from nothing: after a failure no old sample may vouch for a new one.
@@ -56,7 +56,7 @@ struct DepthTracker: Sendable {
         let mm = config.calibration.depthMM(rawAngle: raw)
         guard mm.isFinite, config.plausibleRangeMM.contains(mm) else { return .invalid }
         if let previous = lastValidMM {
-            let dtS = Double(nowNs &- lastValidNs) / 1e9
+            let dtS = Double(nowNs.nanoseconds(since: lastValidNs)) / 1e9
             let maxJump = config.noiseAllowanceMM + config.maxCollarSpeedMMPerS * dtS
             if abs(mm - previous) > maxJump { return .invalid }
         }
@@ -71,23 +71,23 @@ struct DepthTracker: Sendable {
             lastRaw = raw
             rawUnchangedSinceNs = nowNs
         }
-        return nowNs &- rawUnchangedSinceNs
+        return nowNs.nanoseconds(since: rawUnchangedSinceNs)
     }
 
     /// How long the raw angle has been frozen at one value as of `nowNs`.
     func frozenNs(nowNs: UInt64) -> UInt64 {
-        lastRaw == nil ? 0 : nowNs &- rawUnchangedSinceNs
+        lastRaw == nil ? 0 : nowNs.nanoseconds(since: rawUnchangedSinceNs)
     }
 
     /// The last valid depth if it is fresh and trusted, else nil.
     func trustedDepth(nowNs: UInt64, config: SafetyConfig) -> Double? {
-        guard consistentRun >= config.trustSamples, nowNs &- lastValidNs <= config.sensorTimeoutNs else { return nil }
+        guard consistentRun >= config.trustSamples, nowNs.nanoseconds(since: lastValidNs) <= config.sensorTimeoutNs else { return nil }
         return lastValidMM
     }
 
     /// The last valid depth if it is fresh (for display), else nil.
     func freshDepth(nowNs: UInt64, config: SafetyConfig) -> Double? {
-        guard nowNs &- lastValidNs <= config.sensorTimeoutNs else { return nil }
+        guard nowNs.nanoseconds(since: lastValidNs) <= config.sensorTimeoutNs else { return nil }
         return lastValidMM
     }
 }

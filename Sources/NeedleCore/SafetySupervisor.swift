@@ -66,7 +66,9 @@ public struct SafetySupervisor: Sendable {
     // MARK: - The tick
 
     public mutating func tick(_ readings: Readings) -> OutputCommand {
-        nowNs = readings.nowNs
+        // Time never runs backwards for the supervisor: a command handled between the loop's
+        // clock read and this tick has already moved it on.
+        nowNs = max(nowNs, readings.nowNs)
         heartbeat.toggle()
 
         if case .reading(let raw, true) = readings.depth {
@@ -84,7 +86,7 @@ public struct SafetySupervisor: Sendable {
             if sensorFailed { latch(.sensorFault) }
         }
         let unchangedNs = depth.noteRaw(readings.depth, nowNs: nowNs)
-        if state == .running, min(unchangedNs, nowNs &- runStartNs) >= config.stuckTimeoutNs {
+        if state == .running, min(unchangedNs, nowNs.nanoseconds(since: runStartNs)) >= config.stuckTimeoutNs {
             latch(.sensorFault)
         }
 
@@ -162,7 +164,7 @@ public struct SafetySupervisor: Sendable {
             return stopRun(.depthMismatch, next: .armed)
         }
         let lastSign = max(meter.lastStrokeNs, runStartNs)
-        if nowNs &- lastSign > config.stallTimeoutNs {
+        if nowNs.nanoseconds(since: lastSign) > config.stallTimeoutNs {
             return latch(.stall)
         }
         if cartridge == .unreadable {
@@ -194,14 +196,14 @@ public struct SafetySupervisor: Sendable {
     }
 
     private mutating func stopRun(_ reason: StopReason, next: SupervisorState) {
-        if state == .running { elapsedBeforeRunNs += nowNs &- runStartNs }
+        if state == .running { elapsedBeforeRunNs += nowNs.nanoseconds(since: runStartNs) }
         lastStopReason = reason
         state = next
         if next == .idle { plan = nil }
     }
 
     private func elapsedNs() -> UInt64 {
-        elapsedBeforeRunNs + (state == .running ? nowNs &- runStartNs : 0)
+        elapsedBeforeRunNs + (state == .running ? nowNs.nanoseconds(since: runStartNs) : 0)
     }
 
     // MARK: - Commands

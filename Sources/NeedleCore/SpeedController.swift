@@ -16,14 +16,14 @@ struct SpeedController: Sendable {
     func setPointHz(targetHz: Double, nowNs: UInt64, config: SafetyConfig) -> Double {
         let floorHz = Plan.strokeRateHz(level: 1)
         guard config.softStartNs > 0, targetHz > floorHz else { return targetHz }
-        let progress = min(1, Double(nowNs &- startNs) / Double(config.softStartNs))
+        let progress = min(1, Double(nowNs.nanoseconds(since: startNs)) / Double(config.softStartNs))
         return floorHz + (targetHz - floorHz) * progress
     }
 
     /// Duty 0...1 for this tick.
     mutating func duty(targetHz: Double, measuredHz: Double, nowNs: UInt64, config: SafetyConfig) -> Double {
         let setPoint = setPointHz(targetHz: targetHz, nowNs: nowNs, config: config)
-        let dtS = Double(nowNs &- lastNs) / 1e9
+        let dtS = Double(nowNs.nanoseconds(since: lastNs)) / 1e9
         lastNs = nowNs
         let error = setPoint - measuredHz
         let feedForward = setPoint / config.ratedStrokeRateHz

@@ -37,6 +37,9 @@ public struct EventJournal: Sendable {
                     "fault": "\(fault.code)",
                     "depth_mm": "\(status.depthMM.map { String($0) } ?? "none")",
                     "mode": "\(status.mode.rawValue)",
+                    "stroke_rate_hz": "\(status.strokeRateHz)",
+                    "duty": "\(status.duty)",
+                    "strokes": "\(status.strokes)",
                 ])
         }
         if status.state != last.state {

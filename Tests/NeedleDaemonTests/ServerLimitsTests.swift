@@ -151,19 +151,21 @@ struct ServerLimitsTests {
 
     @Test("a silent client is dropped after the idle timeout; a watcher and a chatty client are not")
     func idleTimeout() async throws {
-        // 100 ms between the chatty client's requests against a 1 s timeout: margin for a
-        // loaded CI machine.
-        try await withLimitedServer(ClientLimits(idleTimeout: .seconds(1))) { server, path in
+        // 100 ms between the chatty client's requests against a 2 s timeout. The pause is a
+        // thread sleep, not Task.sleep: with the whole suite running, the cooperative pool
+        // (one thread per core) is held by tests doing blocking I/O, and a task's wake-up
+        // was seen to come over a second late, idling the chatty client for real.
+        try await withLimitedServer(ClientLimits(idleTimeout: .seconds(2))) { server, path in
             let silent = try RawClient(path: path)
             let watcher = try RawClient(path: path)
             let chatty = try RawClient(path: path)
             watcher.send(#"{"id":1,"cmd":"watch","args":{"interval_ms":100}}"# + "\n")
-            for id in 1...15 {
+            for id in 1...28 {
                 chatty.send(statusLines(id...id))
                 _ = try chatty.readReply()
-                try await Task.sleep(for: .milliseconds(100))
+                usleep(100_000)
             }
-            // 1.5 s in: the silent one is gone (EOF), the other two are served.
+            // 2.8 s in: the silent one is gone (EOF), the other two are served.
             #expect(silent.readUntilClosed() != nil)
             // The client can see EOF a moment before the server has forgotten the connection.
             #expect(await eventually(within: 2) { server.connectionCount == 2 })

@@ -83,7 +83,7 @@ public struct SelfTestSequencer: Sendable {
 
     public mutating func step(_ input: Input) {
         guard case .running(let step) = result else { return }
-        let elapsed = input.nowNs &- stepStartNs
+        let elapsed = input.nowNs.nanoseconds(since: stepStartNs)
         switch step {
         case .sensor:
             if case .reading(_, true) = input.depth { count += 1 } else { count = 0 }
