@@ -198,8 +198,9 @@ struct TOMLBadDocumentTests {
         .init("a = \"\"\"\n\u{7F}\"\"\"", line: 2, "U+007F"),
         // Strings.
         .init("a = \"open", line: 1, "unterminated string"),
-        .init("a = 1\nb = \"open\nc = 2", line: 2, "line break inside a string"),
+        .init("a = 1\nb = \"open\nc = 2", line: 2, "string not closed on its line"),
         .init("a = 'open", line: 1, "unterminated string"),
+        .init("a = 'open\nb = 1'", line: 1, "string not closed on its line"),
         .init("a = \"\"\"\nnever closed", line: 1, "unterminated multi-line string"),
         .init("a = '''\nnever closed\n''", line: 1, "unterminated multi-line string"),
         .init("a = \"bad \\x41\"", line: 1, "invalid escape \\x"),

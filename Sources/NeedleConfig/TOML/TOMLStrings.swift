@@ -26,8 +26,8 @@ extension TOMLScanner {
             case .backslash:
                 try escape(into: &text)
             case .lf, .cr:
-                throw error("a line break inside a string that opened at line \(lineOf(start))",
-                            rule: "close it on its line, or use \"\"\"…\"\"\"")
+                throw error("a string not closed on its line", at: start,
+                            rule: "close it before the line ends, or use \"\"\"…\"\"\" for several lines")
             default:
                 text.append(byte)
                 position += 1
@@ -46,8 +46,8 @@ extension TOMLScanner {
                 return text
             }
             if byte == .lf || byte == .cr {
-                throw error("a line break inside a string that opened at line \(lineOf(start))",
-                            rule: "close it on its line, or use '''…'''")
+                throw error("a string not closed on its line", at: start,
+                            rule: "close it before the line ends, or use '''…''' for several lines")
             }
             position += 1
         }
