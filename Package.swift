@@ -21,7 +21,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Small hardware protocols: digital in/out, PWM, I2C/SMBus, depth sensor, clock.
@@ -58,9 +57,7 @@ let package = Package(
         // Test doubles shared by test targets (scripted I2C bus with ordered expectations).
         .target(name: "NeedleTestSupport", dependencies: ["NeedleHAL"], swiftSettings: strict),
         // The configuration file's model: sections, defaults, validation (no I/O here).
-        .target(
-            name: "NeedleConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
-            swiftSettings: strict),
+        .target(name: "NeedleConfig", swiftSettings: strict),
         // Wire types of the control socket, shared by needled and needlectl.
         .target(name: "NeedleProtocol", swiftSettings: strict),
         // Control-loop thread, socket server, command routing, process glue.

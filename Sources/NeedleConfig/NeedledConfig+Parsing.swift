@@ -1,22 +1,10 @@
-import TOMLKit
-
 extension NeedledConfig {
     /// Parses and validates a configuration file's text. Pure: no file is read and no user
     /// or group is looked up here (the daemon resolves names when it loads the file).
     /// A missing key keeps its default; an unknown key or table, a wrong type or a value
     /// outside its range is refused with the field's dotted path.
     public static func parse(toml: String) throws(ConfigError) -> NeedledConfig {
-        try TOMLPreflight.check(toml)
-        let document: TOMLTable
-        do {
-            document = try TOMLTable(string: toml)
-        } catch let error as TOMLParseError {
-            throw ConfigError(
-                .syntax, field: "",
-                allowed: "\(error.description) at line \(error.source.begin.line), column \(error.source.begin.column)")
-        } catch {
-            throw ConfigError(.syntax, field: "", allowed: "\(error)")
-        }
+        let document = try TOMLParser.parse(toml)
         var root = TableReader(document, path: "")
         var config = NeedledConfig()
         if var section = try root.table("daemon") { config.daemon = try DaemonSection(reading: &section) }

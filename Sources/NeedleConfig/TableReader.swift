@@ -1,5 +1,3 @@
-import TOMLKit
-
 /// Reads one TOML table field by field, remembering which keys were asked for, so that
 /// `finish()` can refuse every key or table nobody asked for. Each accessor returns the
 /// default for a missing key and throws a `ConfigError` naming the dotted path otherwise.
@@ -18,22 +16,24 @@ struct TableReader {
 
     func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    private mutating func value(_ key: String) -> (any TOMLValueConvertible)? {
+    private mutating func value(_ key: String) -> TOMLValue? {
         knownKeys.append(key)
         return table[key]
     }
 
-    private func wrongType(_ key: String, _ value: any TOMLValueConvertible, _ expected: String) -> ConfigError {
+    private func wrongType(_ key: String, _ value: TOMLValue, _ expected: String) -> ConfigError {
         ConfigError(.wrongType, field: field(key), value: Self.render(value), allowed: expected)
     }
 
     /// A value as the file wrote it: strings quoted, tables and arrays by kind.
-    static func render(_ value: any TOMLValueConvertible) -> String {
-        switch value.type {
-        case .string: "\"\(value.string ?? "")\""
+    static func render(_ value: TOMLValue) -> String {
+        switch value {
+        case .string(let text): "\"\(text)\""
         case .table: "a table"
         case .array: "an array"
-        default: value.debugDescription
+        case .integer(let number): "\(number)"
+        case .float(let number): "\(number)"
+        case .boolean(let flag): "\(flag)"
         }
     }
 
@@ -154,7 +154,7 @@ struct TableReader {
     /// Refuses anything in the table that no accessor asked for.
     func finish() throws(ConfigError) {
         for key in table.keys.sorted() where !knownKeys.contains(key) && !knownTables.contains(key) {
-            if table[key]?.type == .table {
+            if table[key]?.isTable == true {
                 throw ConfigError(.unknownTable, field: field(key),
                                   allowed: knownTables.isEmpty ? "none" : knownTables.joined(separator: ", "))
             }
