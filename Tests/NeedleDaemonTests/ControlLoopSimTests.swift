@@ -16,6 +16,14 @@ struct ControlLoopSimTests {
         #expect(!snap.pwm.enabled)
     }
 
+    @Test("forceSafe lights the fault LED; the first healthy tick turns it off again")
+    func faultLEDAfterForceSafe() {
+        let h = SimLoopHarness()
+        #expect(h.pen.snapshot().faultLED, "outputs forced safe: the pen shows it is not driven")
+        h.tick(3)
+        #expect(!h.pen.snapshot().faultLED, "idle without faults: the fault LED is off")
+    }
+
     @Test("a treatment runs: enable high, the cam turns, strokes are counted")
     func treatmentRuns() throws {
         let h = SimLoopHarness()

@@ -43,7 +43,9 @@ public final class ControlLoop: @unchecked Sendable {
         attempt { () throws(HALError) in try devices.brake.set(active: false) }
         attempt { () throws(HALError) in try devices.statusLED.set(active: false) }
         attempt { () throws(HALError) in try devices.faultLED.set(active: true) }
+        // Record what was written: the first healthy tick must turn the fault LED off again.
         lastOutput = .safe
+        lastOutput.faultLED = true
         lastPWM = .off
         return first
     }
