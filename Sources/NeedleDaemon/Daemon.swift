@@ -22,7 +22,7 @@ public final class Daemon: Sendable {
         guard DaemonOptions.rateRange.contains(options.rateHz) else {
             throw .invalidArgument("--rate \(options.rateHz) is outside \(DaemonOptions.rateRange.lowerBound)...\(DaemonOptions.rateRange.upperBound) Hz")
         }
-        let pen = switch options.backend {
+        let pen = switch options.hardware.backend {
         case .simulated: try SimulatedPenBuilder.build(options.hardware)
         case .linux: try LinuxPenBuilder.build(options.hardware)
         }

@@ -3,7 +3,6 @@ import NeedleSim
 
 /// Defaults shared by the daemon and the tools built on it.
 public enum DaemonDefaults {
-    public static let socketPath = "/run/needled/control.sock"
     public static let rateHz = 1000
 
     /// The core's calibration matching the simulated pen's factory calibration.

@@ -1,11 +1,11 @@
 import Logging
 import NeedleConfig
 import NeedleCore
+import NeedleProtocol
 
 /// How to run the daemon: the configuration file with the command line's overrides
 /// applied (`init(config:overrides:resolver:)`), or built directly by tests.
 public struct DaemonOptions: Sendable {
-    public var simulate: Bool
     public var socketPath: String
     public var rateHz: Int
     public var policy: AccessPolicy
@@ -17,23 +17,21 @@ public struct DaemonOptions: Sendable {
     public var socketGroup: String? = nil
     /// A listening control socket inherited from systemd (socket activation), else nil.
     public var inheritedSocket: Int32? = nil
-    /// Which backend drives the pen and where its devices are (`[hardware]`). `simulate`
-    /// overrides the backend with the simulated pen.
+    /// Which backend drives the pen and where its devices are (`[hardware]`); its
+    /// `backend` is the one `Daemon.init` builds.
     public var hardware: HardwareSection
     /// Control-loop rate limits: below 100 Hz the 5 ms sensor timeout cannot be met; above
     /// 8 kHz one AS5600 read (~125 µs at 400 kHz) no longer fits in a period.
     public static let rateRange = ConfigRules.rateHz
 
-    /// The backend `Daemon.init` builds: `--simulate` wins, else `[hardware] backend`.
-    public var backend: HardwareSection.Backend { simulate ? .simulated : hardware.backend }
-
-    public init(simulate: Bool, socketPath: String = DaemonDefaults.socketPath,
+    /// `simulate` forces the simulated pen whatever `hardware.backend` says.
+    public init(simulate: Bool, socketPath: String = ControlSocket.defaultPath,
                 rateHz: Int = DaemonDefaults.rateHz, policy: AccessPolicy = AccessPolicy(),
                 hardware: HardwareSection = HardwareSection()) {
-        self.simulate = simulate
         self.socketPath = socketPath
         self.rateHz = rateHz
         self.policy = policy
         self.hardware = hardware
+        if simulate { self.hardware.backend = .simulated }
     }
 }

@@ -9,8 +9,6 @@ import Darwin
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
-    static let defaultSocketPath = "/run/needled/control.sock"
-
     @Option(name: .long, help: "Control socket path (default: $NEEDLED_SOCKET or /run/needled/control.sock).")
     var socket: String?
 
@@ -20,7 +18,7 @@ struct GlobalOptions: ParsableArguments {
     var socketPath: String {
         if let socket { return socket }
         if let value = getenv("NEEDLED_SOCKET"), case let path = String(cString: value), !path.isEmpty { return path }
-        return Self.defaultSocketPath
+        return ControlSocket.defaultPath
     }
 }
 

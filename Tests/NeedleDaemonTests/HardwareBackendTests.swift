@@ -9,9 +9,9 @@ struct HardwareBackendTests {
     func backendChoice() {
         var hardware = HardwareSection()
         hardware.backend = .linux
-        #expect(DaemonOptions(simulate: true, hardware: hardware).backend == .simulated)
-        #expect(DaemonOptions(simulate: false, hardware: hardware).backend == .linux)
-        #expect(DaemonOptions(simulate: false).backend == .simulated)
+        #expect(DaemonOptions(simulate: true, hardware: hardware).hardware.backend == .simulated)
+        #expect(DaemonOptions(simulate: false, hardware: hardware).hardware.backend == .linux)
+        #expect(DaemonOptions(simulate: false).hardware.backend == .simulated)
     }
 
     @Test("the Linux backend with a missing GPIO chip fails start-up with an error naming it")

@@ -1,3 +1,4 @@
+import NeedleConfig
 import NeedleCore
 import NeedleProtocol
 import Testing
@@ -21,5 +22,14 @@ struct WireMappingTests {
           arguments: SupervisorState.allCases)
     func states(state: SupervisorState) {
         #expect(PenState(rawValue: state.rawValue) != nil, "\(state.rawValue) has no PenState")
+    }
+}
+
+/// The config file's default socket and the one the CLI connects to are the same path.
+@Suite("Default socket path")
+struct DefaultSocketPathTests {
+    @Test("daemon.socket defaults to the path needlectl uses")
+    func sameDefault() {
+        #expect(NeedleConfig.DaemonSection().socket == ControlSocket.defaultPath)
     }
 }

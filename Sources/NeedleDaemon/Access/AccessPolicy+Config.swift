@@ -8,25 +8,23 @@ extension AccessPolicy {
         resolving access: AccessSection, clinicianUsers: [String] = [], clinicianGroups: [String] = [],
         resolver: NameResolver
     ) throws(ConfigError) {
-        func users(_ names: [String], _ field: String) throws(ConfigError) -> Set<UInt32> {
+        func resolve(
+            _ names: [String], _ field: String, _ kind: String, _ lookup: (String) -> UInt32?
+        ) throws(ConfigError) -> Set<UInt32> {
             var ids = Set<UInt32>()
             for name in names {
-                guard let id = resolver.uid(name) else {
-                    throw ConfigError(.unknownName, field: field, value: "\"\(name)\"", allowed: "no such user on this system")
+                guard let id = lookup(name) else {
+                    throw ConfigError(.unknownName, field: field, value: "\"\(name)\"", allowed: "no such \(kind) on this system")
                 }
                 ids.insert(id)
             }
             return ids
         }
+        func users(_ names: [String], _ field: String) throws(ConfigError) -> Set<UInt32> {
+            try resolve(names, field, "user", resolver.uid)
+        }
         func groups(_ names: [String], _ field: String) throws(ConfigError) -> Set<UInt32> {
-            var ids = Set<UInt32>()
-            for name in names {
-                guard let id = resolver.gid(name) else {
-                    throw ConfigError(.unknownName, field: field, value: "\"\(name)\"", allowed: "no such group on this system")
-                }
-                ids.insert(id)
-            }
-            return ids
+            try resolve(names, field, "group", resolver.gid)
         }
         self.init(
             observerUIDs: try users(access.observerUsers, "access.observer_users"),

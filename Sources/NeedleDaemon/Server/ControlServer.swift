@@ -13,7 +13,6 @@ import Musl
 /// (DESIGN §5). Construct with a configuration and the daemon's `RequestHandler`, then
 /// `try await start()`; `await stop()` closes every connection and removes the socket file.
 public final class ControlServer: Sendable {
-    public static let defaultSocketPath = "/run/needled/control.sock"
 
     public struct Configuration: Sendable {
         public var socketPath: String
@@ -32,7 +31,7 @@ public final class ControlServer: Sendable {
         public var limits: ClientLimits
 
         public init(
-            socketPath: String = ControlServer.defaultSocketPath, socketMode: UInt32 = 0o660,
+            socketPath: String = ControlSocket.defaultPath, socketMode: UInt32 = 0o660,
             socketGroup: UInt32? = nil, maxLineLength: Int = LineFramer.defaultMaxLineLength,
             maxConnections: Int = 32, inheritedDescriptor: Int32? = nil, limits: ClientLimits = ClientLimits()
         ) {
