@@ -39,6 +39,9 @@ public struct SafetySupervisor: Sendable {
     private var selfTest = SelfTestSequencer(startNs: 0)
     private var selfTestResult = SelfTestResult.notRun
     private var selfTestSpinning = false
+    /// The current treatment session, or the last one once it closed (for the record).
+    private var session: SessionTally?
+    private var sessionsOpened: UInt64 = 0
 
     /// Input states of the last tick, to tell whether a fault's cause is still there.
     private struct Interlocks: Sendable {
@@ -99,6 +102,7 @@ public struct SafetySupervisor: Sendable {
         noteCartridge(readings)
 
         meter.update(strokes: readings.strokes, lastStrokeNs: readings.lastStrokeNs)
+        if session?.isOpen == true { session?.strokes += readings.strokes }
 
         if state == .running { superviseRun(verdict) }
         if state == .selfTest { superviseSelfTest(readings, verdict) }
@@ -156,8 +160,9 @@ public struct SafetySupervisor: Sendable {
     /// The checks that apply only while the motor runs, in order of severity.
     private mutating func superviseRun(_ verdict: DepthTracker.Verdict) {
         guard let plan else { return stopRun(.stopped, next: .idle) }
-        if case .valid(let mm) = verdict, mm >= mode.window.limitMM - 1e-9 {
-            return latch(.depthLimit)
+        if case .valid(let mm) = verdict {
+            session?.addDepth(mm)
+            if mm >= mode.window.limitMM - 1e-9 { return latch(.depthLimit) }
         }
         if let mm = depth.freshDepth(nowNs: nowNs, config: config),
            abs(mm - plan.targetDepthMM) > config.toleranceMM + 1e-9 {
@@ -192,6 +197,7 @@ public struct SafetySupervisor: Sendable {
             faults.insert(.selftestFailed)
         }
         if state == .running { stopRun(.fault, next: .fault) }
+        closeSession(.fault(fault))
         state = .fault
     }
 
@@ -199,7 +205,28 @@ public struct SafetySupervisor: Sendable {
         if state == .running { elapsedBeforeRunNs += nowNs.nanoseconds(since: runStartNs) }
         lastStopReason = reason
         state = next
+        if reason == .completed { closeSession(.completed) }
         if next == .idle { plan = nil }
+    }
+
+    // MARK: - Sessions
+
+    /// The first start on a plan opens its session; later starts (after a stop or a depth
+    /// mismatch) continue it.
+    private mutating func openSession(_ plan: Plan) {
+        if session?.isOpen == true { return }
+        sessionsOpened += 1
+        var info: CartridgeInfo?
+        if case .identified(let identified) = cartridge { info = identified }
+        session = SessionTally(sequence: sessionsOpened, plan: plan, mode: mode, cartridge: info, openedNs: nowNs)
+    }
+
+    private mutating func closeSession(_ end: SessionEnd) {
+        guard var closing = session, closing.isOpen else { return }
+        closing.motorOnNs = elapsedNs()
+        closing.end = end
+        closing.closedNs = nowNs
+        session = closing
     }
 
     private func elapsedNs() -> UInt64 {
@@ -219,6 +246,7 @@ public struct SafetySupervisor: Sendable {
         case .disarm:
             abortSelfTest()
             if state == .running { stopRun(.stopped, next: .armed) }
+            closeSession(.stopped)
             if state == .armed { state = .idle }
             plan = nil
             return .success(.done)
@@ -246,6 +274,8 @@ public struct SafetySupervisor: Sendable {
         case .failure(let refusal): return .failure(refusal)
         }
         if let refusal = validate(newPlan) { return .failure(refusal) }
+        // A new plan ends the session of the one it replaces.
+        closeSession(.stopped)
         plan = newPlan
         state = .armed
         lastStopReason = nil
@@ -298,6 +328,7 @@ public struct SafetySupervisor: Sendable {
                 "measured \(mm(measured)) is not within ±\(mm(config.toleranceMM)) of the target \(mm(plan.targetDepthMM))"))
         }
         claimCartridge()
+        openSession(plan)
         state = .running
         runStartNs = nowNs
         lastStopReason = nil
@@ -465,6 +496,8 @@ public struct SafetySupervisor: Sendable {
 
     public func status() -> SupervisorStatus {
         let remaining = plan?.durationS.map { max(0, $0 - Double(elapsedNs()) / 1e9) }
+        var current = session
+        if current?.isOpen == true { current?.motorOnNs = elapsedNs() }
         return SupervisorStatus(
             state: state, mode: mode, depthMM: depth.freshDepth(nowNs: nowNs, config: config),
             plan: plan, motorOn: state == .running, strokeRateHz: meter.rateHz(nowNs: nowNs),
@@ -473,7 +506,7 @@ public struct SafetySupervisor: Sendable {
             lastStopReason: lastStopReason, duty: duty, calibrated: config.calibrated,
             calibration: config.calibrated ? config.calibration : nil, pendingZeroCounts: pendingZero,
             calibrationCandidate: calibrationCandidate, cartridge: cartridge, cartridgeMarkPending: markPending,
-            selfTest: selfTestResult)
+            selfTest: selfTestResult, session: current)
     }
 }
 

@@ -49,5 +49,7 @@ public struct SupervisorStatus: Sendable, Equatable {
     /// The supervisor is asking the loop to mark the cartridge used.
     public var cartridgeMarkPending: Bool
     public var selfTest: SelfTestResult
+    /// The open treatment session, else the last one closed (nil before the first start).
+    public var session: SessionTally?
     public var window: DepthWindow { mode.window }
 }
