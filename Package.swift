@@ -52,7 +52,7 @@ let package = Package(
         // kernel devices (gpio-sim, i2c-stub) with the world's physics played from outside.
         // No Foundation (static binary in the VM); FoundationEssentials via NeedleProtocol.
         .executableTarget(
-            name: "needle-hil", dependencies: ["NeedleProtocol", "NeedleLinux", "NeedleHAL"],
+            name: "needle-hil", dependencies: ["NeedleProtocol", "NeedleLinux", "NeedleHAL", "NeedleDrivers"],
             swiftSettings: strict),
         // Test doubles shared by test targets (scripted I2C bus with ordered expectations).
         .target(name: "NeedleTestSupport", dependencies: ["NeedleHAL"], swiftSettings: strict),

@@ -102,6 +102,13 @@ extension I2CSection {
         self.init()
         bus = try table.int("bus", default: bus, range: 0...Int.max)
         address = try table.int("address", default: address, range: ConfigRules.i2cAddress, hex: true)
+        cartridgeAddress = try table.int(
+            "cartridge_address", default: cartridgeAddress, range: ConfigRules.i2cAddress, hex: true)
+        if cartridgeAddress == address {
+            throw ConfigError(
+                .conflict, field: "hardware.i2c.cartridge_address", value: "\(cartridgeAddress)",
+                allowed: "must differ from hardware.i2c.address (the depth sensor answers there)")
+        }
         try table.finish()
     }
 }

@@ -133,7 +133,10 @@ public struct LineSpec: Sendable, Equatable {
 public struct I2CSection: Sendable, Equatable {
     /// /dev/i2c-<bus>.
     public var bus = 1
+    /// The AS5600 depth sensor.
     public var address = 0x36
+    /// The cartridge's 24C02 ID EEPROM, on the same bus.
+    public var cartridgeAddress = 0x50
 
     public init() {}
 }

@@ -32,8 +32,11 @@ public final class Daemon: Sendable {
             throw .invalidArgument("tolerance \(options.toleranceMM) mm is outside (0, \(SafetyConfig.maxToleranceMM)] mm")
         }
         config.toleranceMM = options.toleranceMM
+        // Every pen reads its cartridge's ID EEPROM: no identity, no motor.
+        config.cartridgeIdentityRequired = true
         let loop = ControlLoop(
-            devices: pen.devices, config: config, startNs: clock.nowNanoseconds(), pwmPeriodNs: pen.pwmPeriodNs)
+            devices: pen.devices, config: config, startNs: clock.nowNanoseconds(), pwmPeriodNs: pen.pwmPeriodNs,
+            cartridge: pen.cartridge)
         // Rule 4: outputs safe before the daemon does anything else.
         if let error = loop.forceSafe() { throw .outputsNotSafe(error) }
         self.logger = logger

@@ -28,8 +28,12 @@ struct Bench {
         parameters.collarSpeedMMPerS = 40
         let pen = SimulatedPen(clock: clock, parameters: parameters)
         let devices = pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus))
-        let config = SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
-        let loop = ControlLoop(devices: devices, config: config, startNs: clock.nowNanoseconds())
+        var config = SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
+        config.cartridgeIdentityRequired = true
+        // The cartridge reader runs as in the daemon, so its transfers count in the tick.
+        let loop = ControlLoop(
+            devices: devices, config: config, startNs: clock.nowNanoseconds(),
+            cartridge: CartridgeEEPROM(bus: pen.i2cBus))
         loop.forceSafe()
         let thread = LoopThread(loop: loop, rateHz: options.rateHz)
         let grant: RealtimeGrant

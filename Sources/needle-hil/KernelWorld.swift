@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import NeedleDrivers
 import NeedleHAL
 import NeedleLinux
 import Synchronization
@@ -29,6 +30,8 @@ final class KernelWorld: World, @unchecked Sendable {
     ]
     static let outputNames = ["MOTOR_EN", "MOTOR_BRAKE", "HEARTBEAT", "LED_STATUS", "LED_FAULT"]
     static let address: UInt8 = 0x36
+    /// The cartridge's ID EEPROM, a second i2c-stub chip (`chip_addr=0x36,0x50`).
+    static let cartridgeAddress: UInt8 = CartridgeEEPROM.defaultAddress
     static let zeroCounts = 512.0
     static let countsPerMM = 1000.0
     static let collarSpeedMMPerS = 5.0
@@ -118,6 +121,29 @@ final class KernelWorld: World, @unchecked Sendable {
             try writeSensor(&s, force: true)
             try writePulls(s)
             try setPull("TACH", high: false)
+        }
+        try programCartridge()
+    }
+
+    private var scenariosPrepared = 0
+
+    /// Every scenario starts on a fresh, unused cartridge (a new serial each time: the
+    /// daemon refuses one whose used marker the previous scenario set). i2c-stub holds
+    /// the bytes and does not model the 24C02's write cycle, which the daemon waits out anyway.
+    private func programCartridge() throws(HILError) {
+        scenariosPrepared += 1
+        let number = String(scenariosPrepared)
+        guard let serial = CartridgeCode("HIL" + String(repeating: "0", count: max(0, 9 - number.count)) + number),
+              let lot = CartridgeCode("HIL-LOT-1")
+        else { throw .world("cartridge serial for scenario \(scenariosPrepared) does not fit 12 characters") }
+        let image = CartridgeImage(CartridgeIdentity(serial: serial, lot: lot, needleCount: 36, used: false))
+        for offset in 0..<CartridgeLayout.imageLength {
+            do {
+                _ = try bus.perform(
+                    .writeByteData(register: UInt8(offset), value: image[offset]), address: Self.cartridgeAddress)
+            } catch {
+                throw .world("i2c-stub cartridge EEPROM at 0x50 (insmod i2c-stub.ko chip_addr=0x36,0x50): \(error)")
+            }
         }
     }
 

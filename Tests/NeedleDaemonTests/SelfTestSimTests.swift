@@ -2,23 +2,24 @@ import NeedleCore
 import NeedleSim
 import Testing
 
-/// The self-test on the simulated pen, on a virtual clock: each step's failure latches
+/// The self-test on the simulated pen through the real ControlLoop, on a virtual clock: each step's failure latches
 /// selftest_failed naming the step.
 @Suite("Self-test on the simulated pen")
 struct SelfTestSimTests {
-    func failed(_ step: SelfTestStep, _ h: TreatmentLoopHarness) {
-        #expect(h.supervisor.status().selfTest == .failed(step))
-        #expect(h.supervisor.faults.contains(.selftestFailed))
-        #expect(h.supervisor.state == .fault)
-        #expect(h.last.motorEnable == false)
+    func failed(_ step: SelfTestStep, _ h: SimLoopHarness) {
+        let status = h.loop.status()
+        #expect(status.selfTest == .failed(step))
+        #expect(status.faults.contains(.selftestFailed))
+        #expect(status.state == .fault)
+        #expect(h.pen.snapshot().motorEnable == false)
     }
 
     @Test("a healthy simulated pen passes every step and ends idle with the motor off")
     func passes() {
-        let h = TreatmentLoopHarness()
+        let h = SimLoopHarness()
         h.tick(5)
         #expect(h.runSelfTest() == .passed)
-        #expect(h.supervisor.state == .idle && h.supervisor.faults.isEmpty)
+        #expect(h.loop.status().state == .idle && h.loop.status().faults.isEmpty)
         h.tick(200)
         #expect(h.pen.snapshot().motorEnable == false)
         // The spin marked nothing: only a treatment start claims a cartridge.
@@ -27,7 +28,7 @@ struct SelfTestSimTests {
 
     @Test("sensor: a dead sensor fails the sensor step")
     func sensor() {
-        let h = TreatmentLoopHarness()
+        let h = SimLoopHarness()
         h.pen.inject(.magnetMissing)
         h.tick(2)
         _ = h.runSelfTest()
@@ -36,11 +37,11 @@ struct SelfTestSimTests {
 
     @Test("steady: a collar that moves during the 50 samples fails the steady step")
     func steady() {
-        let h = TreatmentLoopHarness()
+        let h = SimLoopHarness()
         h.tick(5)
         _ = h.command(.selfTest)
         h.tick(6)  // the sensor step passes on the 5th good sample
-        #expect(h.supervisor.status().selfTest == .running(.steady))
+        #expect(h.loop.status().selfTest == .running(.steady))
         h.pen.setDepth(mm: 0.9)
         _ = h.runSelfTest()
         failed(.steady, h)
@@ -48,7 +49,7 @@ struct SelfTestSimTests {
 
     @Test("cartridge: a blank EEPROM fails the cartridge step")
     func cartridge() {
-        let h = TreatmentLoopHarness()
+        let h = SimLoopHarness()
         h.pen.insertBlankCartridge()
         h.tick(5)
         _ = h.runSelfTest()
@@ -57,7 +58,7 @@ struct SelfTestSimTests {
 
     @Test("motor: a jammed cam sees no tach strokes within 200 ms")
     func motor() {
-        let h = TreatmentLoopHarness()
+        let h = SimLoopHarness()
         h.pen.inject(.stall)
         h.tick(5)
         _ = h.runSelfTest()
@@ -66,28 +67,34 @@ struct SelfTestSimTests {
 
     @Test("heartbeat: a heartbeat that cannot be written fails the heartbeat step")
     func heartbeat() {
-        let h = TreatmentLoopHarness()
+        let failing = FailingOutput()
+        let h = SimLoopHarness(wrap: { devices in
+            var devices = devices
+            failing.inner = devices.heartbeat
+            devices.heartbeat = failing
+            return devices
+        })
         h.tick(5)
         _ = h.command(.selfTest)
         for _ in 0..<1000 {
-            if h.supervisor.status().selfTest == .running(.heartbeat) { break }
+            if h.loop.status().selfTest == .running(.heartbeat) { break }
             h.tick()
         }
-        #expect(h.supervisor.status().selfTest == .running(.heartbeat))
-        h.heartbeatBroken = true
+        #expect(h.loop.status().selfTest == .running(.heartbeat))
+        failing.fail = true
         _ = h.runSelfTest()
         failed(.heartbeat, h)
     }
 
     @Test("the full treatment path: the first start marks the sim's cartridge used; a reseat is refused")
     func cartridgeMarked() throws {
-        let h = TreatmentLoopHarness()
+        let h = SimLoopHarness()
         h.tick(100)
         _ = try h.command(.armRequest(PlanRequest(targetDepthMM: 0.5, area: "forehead"), clinician: false)).get()
         _ = try h.command(.start).get()
         h.tick(50)
         #expect(h.pen.cartridgeUsed == true)
-        #expect(h.supervisor.status().cartridgeMarkPending == false)
+        #expect(h.loop.status().cartridgeMarkPending == false)
         _ = h.command(.stop)
         h.tick()
         _ = try h.command(.start).get()  // same seating: still this session

@@ -15,9 +15,12 @@ struct SimLoopHarness {
     init(parameters: SimParameters = SimParameters(), wrap: (PenDevices) -> PenDevices = { $0 }) {
         pen = SimulatedPen(clock: clock, parameters: parameters)
         let devices = wrap(pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus)))
+        // As the daemon builds it: the cartridge's identity is read and required.
+        var config = SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
+        config.cartridgeIdentityRequired = true
         loop = ControlLoop(
-            devices: devices, config: SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration)),
-            startNs: clock.nowNanoseconds())
+            devices: devices, config: config, startNs: clock.nowNanoseconds(),
+            cartridge: CartridgeEEPROM(bus: pen.i2cBus))
         loop.forceSafe()
     }
 
@@ -42,12 +45,23 @@ struct SimLoopHarness {
         loop.command(command, nowNs: clock.nowNanoseconds())
     }
 
+    /// Runs the self-test to its end (at most 2 s) and returns its result.
+    func runSelfTest() -> SelfTestResult {
+        _ = command(.selfTest)
+        tick(until: {
+            if case .running = loop.status().selfTest { false } else { true }
+        }, limit: 2000)
+        return loop.status().selfTest
+    }
+
     /// Turns the collar to `depth`, waits for it, arms and starts; returns the start result.
     func startTreatment(depth: Double, speed: Int = 5, mode: Mode = .home) -> Result<CommandOutcome, Refusal> {
         if mode != loop.status().mode { _ = command(.setMode(mode, authorized: true)) }
         pen.setDepth(mm: depth)
         tick(until: { abs(pen.snapshot().collarDepthMM - depth) < 0.001 })
         tick(10)
+        // The cartridge's identity takes ~50 ms to read after power-up or a reseat.
+        tick(until: { loop.status().cartridge != .reading && loop.status().cartridge != .unknown }, limit: 500)
         if case .failure(let refusal) = command(.arm(Plan(targetDepthMM: depth, speedLevel: speed))) {
             return .failure(refusal)
         }

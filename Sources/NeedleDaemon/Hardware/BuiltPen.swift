@@ -1,5 +1,6 @@
 import NeedleConfig
 import NeedleCore
+import NeedleDrivers
 import NeedleHAL
 import NeedleProtocol
 
@@ -15,6 +16,8 @@ struct BuiltPen: Sendable {
     var calibration: DepthCalibration
     /// AIN1's PWM period, from `[hardware.pwm] frequency_hz`.
     var pwmPeriodNs: UInt32
+    /// The cartridge's ID EEPROM, on the depth sensor's bus (the loop owns that bus).
+    var cartridge: CartridgeEEPROM
 }
 
 extension HardwareSection {

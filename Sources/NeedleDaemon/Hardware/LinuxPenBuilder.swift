@@ -16,6 +16,9 @@ enum LinuxPenBuilder {
         _ hardware: HardwareSection, consumer: String = "needled", devDirectory: String = "/dev"
     ) throws(DaemonError) -> BuiltPen {
         let periodNs = try hardware.pwmPeriodNs()
+        guard let cartridgeAddress = UInt8(exactly: hardware.i2c.cartridgeAddress), cartridgeAddress < 0x80 else {
+            throw .invalidArgument("hardware.i2c.cartridge_address \(hardware.i2c.cartridgeAddress) is not a 7-bit I2C address")
+        }
         guard let address = UInt8(exactly: hardware.i2c.address), address < 0x80 else {
             throw .invalidArgument("hardware.i2c.address \(hardware.i2c.address) is not a 7-bit I2C address")
         }
@@ -74,7 +77,8 @@ enum LinuxPenBuilder {
             let devices = try opened.devices(sensor: sensor)
             return BuiltPen(
                 devices: devices, clock: LinuxMonotonicClock(), kind: .linux, sim: nil,
-                calibration: hardware.coreCalibration, pwmPeriodNs: periodNs)
+                calibration: hardware.coreCalibration, pwmPeriodNs: periodNs,
+                cartridge: CartridgeEEPROM(bus: bus, address: cartridgeAddress))
         } catch {
             opened.releaseAll()
             throw error

@@ -12,6 +12,7 @@ enum SimulatedPenBuilder {
         let devices = pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus))
         return BuiltPen(
             devices: devices, clock: clock, kind: .simulated, sim: SimControl(pen: pen),
-            calibration: hardware.coreCalibration, pwmPeriodNs: try hardware.pwmPeriodNs())
+            calibration: hardware.coreCalibration, pwmPeriodNs: try hardware.pwmPeriodNs(),
+            cartridge: CartridgeEEPROM(bus: pen.i2cBus))
     }
 }

@@ -1,4 +1,5 @@
 import NeedleCore
+import NeedleDrivers
 import NeedleHAL
 import Synchronization
 
@@ -19,14 +20,21 @@ public final class ControlLoop: @unchecked Sendable {
     private var lastOutput = OutputCommand.safe
     private var lastPWM = PWMState.off
     private var outputWriteFailed = false
+    /// Reads the seated cartridge's identity a transfer per tick and writes its used marker;
+    /// nil for a pen without an ID EEPROM (the supervisor then sees `.unknown`).
+    private var cartridge: CartridgeChannel?
     /// PWM period on AIN1: 20 kHz, above hearing and the DRV8833's comfortable maximum.
     public static let pwmPeriodNs: UInt32 = 50_000
     /// This pen's AIN1 period (`[hardware.pwm] frequency_hz`); set once, read by each tick.
     public let pwmPeriodNs: UInt32
 
-    public init(devices: PenDevices, config: SafetyConfig, startNs: UInt64, pwmPeriodNs: UInt32 = ControlLoop.pwmPeriodNs) {
+    public init(
+        devices: PenDevices, config: SafetyConfig, startNs: UInt64, pwmPeriodNs: UInt32 = ControlLoop.pwmPeriodNs,
+        cartridge: CartridgeEEPROM? = nil
+    ) {
         self.devices = devices
         self.pwmPeriodNs = pwmPeriodNs
+        self.cartridge = cartridge.map { CartridgeChannel(eeprom: $0) }
         self.supervisor = Mutex(SafetySupervisor(config: config, startNs: startNs))
     }
 
@@ -60,6 +68,7 @@ public final class ControlLoop: @unchecked Sendable {
             return (command, !before.contains(.depthLimit) && s.faults.contains(.depthLimit))
         }
         writeOutputs(command)
+        cartridge?.apply(command)
         if trippedOnDepth, !command.motorEnable {
             // From the read of the bad sample (the tick's start) to the enable line written low.
             metrics.recordTrip(latencyNs: SystemClockReading.now() &- startedNs)
@@ -81,6 +90,9 @@ public final class ControlLoop: @unchecked Sendable {
         readings.estop = (try? devices.estop.read()) ?? true
         readings.driverFault = ((try? devices.driverFault.read()) ?? true) || outputWriteFailed
         readings.cartridgePresent = (try? devices.cartridgePresent.read()) ?? false
+        // After the depth read, so the sensor's sample is never delayed by the EEPROM.
+        readings.cartridge = cartridge?.poll(nowNs: nowNs, present: readings.cartridgePresent) ?? .unknown
+        readings.outputsWritten = !outputWriteFailed
         if let tach = try? devices.tach.drainActivations() {
             readings.strokes = tach.count
             readings.lastStrokeNs = tach.lastNs ?? 0
