@@ -30,6 +30,16 @@ struct SimControl: Sendable {
             return .success(.message("trigger \(pressed ? "pressed" : "released")"))
         case .lines:
             return .success(.json(Self.lines(pen.snapshot())))
+        case .cartridgeInsert(let cartridge):
+            guard let needles = UInt8(exactly: cartridge.needles) else {
+                return .failure(ProtocolError(.invalidRequest, "needles must be within 1...255"))
+            }
+            pen.insertCartridge(serial: cartridge.serial, lot: cartridge.lot, needles: needles, used: cartridge.used)
+            return .success(.message(
+                "cartridge \(cartridge.serial) (lot \(cartridge.lot), \(needles) needles\(cartridge.used ? ", used" : "")) seated"))
+        case .cartridgeRemove:
+            pen.removeCartridge()
+            return .success(.message("cartridge removed"))
         }
     }
 }

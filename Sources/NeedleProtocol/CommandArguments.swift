@@ -86,8 +86,17 @@ public enum SimAction: Sendable, Hashable {
     /// Report the levels the daemon drives on the simulated output lines and the PWM
     /// (the HIL runner's view of the outputs); changes nothing.
     case lines
+    /// Seat a new cartridge whose ID EEPROM holds this identity (`used`: its used marker
+    /// is already set, as on a cartridge from an earlier session).
+    case cartridgeInsert(SimCartridge)
+    /// Pull the cartridge out.
+    case cartridgeRemove
 
-    enum Kind: String, CaseIterable { case depth, fault, load, trigger, lines }
+    enum Kind: String, CaseIterable {
+        case depth, fault, load, trigger, lines
+        case cartridgeInsert = "cartridge_insert"
+        case cartridgeRemove = "cartridge_remove"
+    }
 
     init(reading reader: inout ArgumentReader) throws(ProtocolError) {
         switch try reader.requiredEnum("action", Kind.self) {
@@ -98,6 +107,8 @@ public enum SimAction: Sendable, Hashable {
         case .load: self = .load(fraction: try reader.requiredNumber("fraction", in: 0...1))
         case .trigger: self = .trigger(pressed: try reader.requiredBool("pressed"))
         case .lines: self = .lines
+        case .cartridgeInsert: self = .cartridgeInsert(try SimCartridge(reading: &reader))
+        case .cartridgeRemove: self = .cartridgeRemove
         }
     }
 
@@ -109,6 +120,54 @@ public enum SimAction: Sendable, Hashable {
         case .load(let fraction): ["action": .string("load"), "fraction": .number(fraction)]
         case .trigger(let pressed): ["action": .string("trigger"), "pressed": .bool(pressed)]
         case .lines: ["action": .string("lines")]
+        case .cartridgeInsert(let cartridge): cartridge.arguments
+        case .cartridgeRemove: ["action": .string(Kind.cartridgeRemove.rawValue)]
         }
+    }
+}
+
+/// The identity of a simulated cartridge, as its ID EEPROM would hold it: serial and lot of
+/// 1–12 printable ASCII characters (the EEPROM's fields are 12 bytes), 1–255 needles.
+public struct SimCartridge: Sendable, Hashable {
+    public static let maxCodeLength = 12
+    public static let needleRange = 1...255
+
+    public let serial: String
+    public let lot: String
+    public let needles: Int
+    public let used: Bool
+
+    public init(serial: String, lot: String, needles: Int, used: Bool = false) throws(ProtocolError) {
+        var reader = ArgumentReader(command: "sim", args: [
+            "serial": .string(serial), "lot": .string(lot), "needles": .integer(Int64(needles)), "used": .bool(used),
+        ])
+        self = try Self(reading: &reader)
+    }
+
+    init(reading reader: inout ArgumentReader) throws(ProtocolError) {
+        serial = try Self.code("serial", &reader)
+        lot = try Self.code("lot", &reader)
+        guard let count = try reader.optionalInteger("needles", in: Self.needleRange) else {
+            throw ProtocolError(.invalidRequest, "sim: needles is required (\(Self.needleRange.lowerBound)…\(Self.needleRange.upperBound))")
+        }
+        needles = count
+        used = try reader.optionalBool("used") ?? false
+    }
+
+    private static func code(_ field: String, _ reader: inout ArgumentReader) throws(ProtocolError) -> String {
+        guard let text = try reader.optionalString(field, maxLength: maxCodeLength) else {
+            throw ProtocolError(.invalidRequest, "sim: \(field) is required (1 to \(maxCodeLength) printable ASCII characters)")
+        }
+        guard text.utf8.allSatisfy({ (0x20...0x7E).contains($0) }), text.utf8.count <= maxCodeLength else {
+            throw ProtocolError(.invalidRequest, "sim: \(field) must be 1 to \(maxCodeLength) printable ASCII characters")
+        }
+        return text
+    }
+
+    var arguments: [String: JSONValue] {
+        [
+            "action": .string(SimAction.Kind.cartridgeInsert.rawValue), "serial": .string(serial), "lot": .string(lot),
+            "needles": .integer(Int64(needles)), "used": .bool(used),
+        ]
     }
 }

@@ -7,7 +7,7 @@ extension SimulatedFault: ExpressibleByArgument {}
 struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim", abstract: "Drive the simulated pen (simulated hardware only).",
-        subcommands: [Depth.self, Fault.self, Load.self, Trigger.self, Lines.self])
+        subcommands: [Depth.self, Fault.self, Load.self, Trigger.self, Lines.self, Cartridge.self])
 
     struct Depth: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Turn the depth collar to a depth in mm.")
@@ -43,6 +43,35 @@ struct SimCommand: ParsableCommand {
         @Argument(help: "press or release") var action: Action
         func run() throws {
             try Client.run(.sim(.trigger(pressed: action == .press)), options: global, confirmation: "ok")
+        }
+    }
+
+    struct Cartridge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Seat a new cartridge, or remove the seated one.", subcommands: [Insert.self, Remove.self])
+
+        struct Insert: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Seat a cartridge whose ID EEPROM holds this identity.")
+            @OptionGroup var global: GlobalOptions
+            @Option(help: "Serial number, 1–12 printable ASCII characters.") var serial: String
+            @Option(help: "Lot number, 1–12 printable ASCII characters.") var lot: String
+            @Option(help: "Needle count, 1–255.") var needles: Int
+            @Flag(help: "Its used marker is already set (a cartridge from an earlier session).") var used = false
+
+            func cartridge() throws -> SimCartridge {
+                do { return try SimCartridge(serial: serial, lot: lot, needles: needles, used: used) } catch {
+                    throw ValidationError(error.message)
+                }
+            }
+            func validate() throws { _ = try cartridge() }
+            func run() throws { try Client.run(.sim(.cartridgeInsert(try cartridge())), options: global, confirmation: "ok") }
+        }
+
+        struct Remove: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Pull the seated cartridge out.")
+            @OptionGroup var global: GlobalOptions
+            func run() throws { try Client.run(.sim(.cartridgeRemove), options: global, confirmation: "ok") }
         }
     }
 

@@ -40,6 +40,12 @@ struct BadRequestTests {
         Case(json: #"{"id":9,"cmd":"sim","args":{"action":"load","fraction":1.5}}"#, mentions: ["fraction", "0 to 1"]),
         Case(json: #"{"id":9,"cmd":"sim","args":{"action":"load","fraction":-0.1}}"#, mentions: ["fraction", "0 to 1"]),
         Case(json: #"{"id":9,"cmd":"sim","args":{"action":"trigger","pressed":1}}"#, mentions: ["pressed", "true or false"]),
+        Case(json: #"{"id":9,"cmd":"sim","args":{"action":"cartridge_insert","lot":"L1","needles":36}}"#, mentions: ["serial", "required"]),
+        Case(json: #"{"id":9,"cmd":"sim","args":{"action":"cartridge_insert","serial":"ABCDEFGHIJKLM","lot":"L1","needles":36}}"#, mentions: ["serial", "12"]),
+        Case(json: #"{"id":9,"cmd":"sim","args":{"action":"cartridge_insert","serial":"Søren","lot":"L1","needles":36}}"#, mentions: ["serial", "ASCII"]),
+        Case(json: #"{"id":9,"cmd":"sim","args":{"action":"cartridge_insert","serial":"S1","lot":"L1","needles":0}}"#, mentions: ["needles", "1 to 255"]),
+        Case(json: #"{"id":9,"cmd":"sim","args":{"action":"cartridge_insert","serial":"S1","lot":"L1"}}"#, mentions: ["needles", "required"]),
+        Case(json: #"{"id":9,"cmd":"sim","args":{"action":"cartridge_remove","serial":"S1"}}"#, mentions: ["unknown argument serial"]),
         Case(json: #"{"id":9,"cmd":"sim","args":{"action":"trigger","pressed":true,"fraction":1}}"#, mentions: ["unknown argument fraction"]),
         Case(json: #"{"id":9,"cmd":"arm","args":[1]}"#, mentions: ["args", "object"]),
     ]

@@ -57,6 +57,17 @@ struct CommandDecodingTests {
                 == .sim(.fault(.cartridgeRemoved, clear: true)))
         #expect(try decode(#"{"cmd":"sim","args":{"action":"load","fraction":0.25}}"#).command == .sim(.load(fraction: 0.25)))
         #expect(try decode(#"{"cmd":"sim","args":{"action":"trigger","pressed":true}}"#).command == .sim(.trigger(pressed: true)))
+        let seated = try SimCartridge(serial: "CX-0001", lot: "LOT 7", needles: 36)
+        #expect(
+            try decode(#"{"cmd":"sim","args":{"action":"cartridge_insert","serial":"CX-0001","lot":"LOT 7","needles":36}}"#)
+                .command == .sim(.cartridgeInsert(seated)))
+        #expect(seated.used == false)
+        #expect(
+            try decode(#"{"cmd":"sim","args":{"action":"cartridge_insert","serial":"CX-0002","lot":"L","needles":12,"used":true}}"#)
+                .command == .sim(.cartridgeInsert(try SimCartridge(serial: "CX-0002", lot: "L", needles: 12, used: true))))
+        #expect(try decode(#"{"cmd":"sim","args":{"action":"cartridge_remove"}}"#).command == .sim(.cartridgeRemove))
+        // The encoder's arguments decode back to the same action.
+        #expect(try Command.sim(.cartridgeInsert(seated)).validated() == .sim(.cartridgeInsert(seated)))
     }
 
     @Test(arguments: SimulatedFault.allCases)
