@@ -111,6 +111,11 @@ let package = Package(
         .testTarget(name: "NeedleProtocolTests", dependencies: ["NeedleProtocol"], swiftSettings: strict),
         // The example config file is read from the source tree, so it cannot drift.
         .testTarget(name: "NeedleConfigTests", dependencies: ["NeedleConfig"], swiftSettings: strict),
+        // GRDB directly too, to build a file that stopped at an older schema.
+        .testTarget(
+            name: "NeedleRecordsTests",
+            dependencies: ["NeedleRecords", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(
             name: "NeedleDaemonTests",
             dependencies: ["NeedleDaemon", "NeedleSim", "NeedleCore", "NeedleProtocol", "NeedleConfig"],

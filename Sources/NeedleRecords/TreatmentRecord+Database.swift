@@ -1,8 +1,10 @@
 import GRDB
 
 /// GRDB reads and writes `TreatmentRecord` through its Codable conformance, column for
-/// coding key. Decoding a row whose value has the wrong type throws (it never traps), so a
-/// damaged file surfaces as a `RecordStoreError` rather than a crash.
+/// coding key. A row that lacks a value the record needs (NULL or a missing column) makes
+/// decoding throw, never trap, so it surfaces as a `RecordStoreError`. A value of another
+/// type is converted as SQLite's own casts do (text to 0 in an integer column); only a
+/// hand-edited file can hold one, since the store writes typed values.
 extension TreatmentRecord: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "treatment_session"
 
