@@ -21,8 +21,6 @@ public final class TreatmentRecordStore: Sendable {
     static let busyTimeoutS: Double = 5
 
     let database: DatabaseQueue
-    /// The file's path, for error messages; ":memory:" for an in-memory store.
-    let path: String
 
     /// Opens the records file at `path`, creating it if needed, and brings its schema up
     /// to date. The directory must exist (the daemon passes
@@ -41,7 +39,7 @@ public final class TreatmentRecordStore: Sendable {
     /// A store that lives in memory only, for tests: the same schema and checks, nothing
     /// on disk, independent of every other in-memory store.
     public static func inMemory() throws(RecordStoreError) -> TreatmentRecordStore {
-        let path = ":memory:"
+        let path = ":memory:"  // only for error messages
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(configuration: configuration(path: path, onDisk: false))
@@ -53,7 +51,6 @@ public final class TreatmentRecordStore: Sendable {
 
     private init(queue: DatabaseQueue, path: String) throws(RecordStoreError) {
         self.database = queue
-        self.path = path
         let migrator = RecordSchema.migrator
         do {
             let unknown = try queue.read { db in
