@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Small hardware protocols: digital in/out, PWM, I2C/SMBus, depth sensor, clock.
@@ -60,6 +61,11 @@ let package = Package(
         .target(name: "NeedleConfig", swiftSettings: strict),
         // Wire types of the control socket, shared by needled and needlectl.
         .target(name: "NeedleProtocol", swiftSettings: strict),
+        // Durable treatment records: one SQLite row per session, through GRDB (libsqlite3-dev).
+        // Knows no other project module, so its API is plain values the daemon maps to.
+        .target(
+            name: "NeedleRecords", dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         // Control-loop thread, socket server, command routing, process glue.
         .target(
             name: "NeedleDaemon",
@@ -105,6 +111,11 @@ let package = Package(
         .testTarget(name: "NeedleProtocolTests", dependencies: ["NeedleProtocol"], swiftSettings: strict),
         // The example config file is read from the source tree, so it cannot drift.
         .testTarget(name: "NeedleConfigTests", dependencies: ["NeedleConfig"], swiftSettings: strict),
+        // GRDB directly too, to build a file that stopped at an older schema.
+        .testTarget(
+            name: "NeedleRecordsTests",
+            dependencies: ["NeedleRecords", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(
             name: "NeedleDaemonTests",
             dependencies: ["NeedleDaemon", "NeedleSim", "NeedleCore", "NeedleProtocol", "NeedleConfig"],
