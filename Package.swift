@@ -71,6 +71,7 @@ let package = Package(
             name: "NeedleDaemon",
             dependencies: [
                 "NeedleCore", "NeedleHAL", "NeedleDrivers", "NeedleSim", "NeedleProtocol", "NeedleConfig", "NeedleLinux",
+                "NeedleRecords",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -5,7 +5,7 @@ extension UInt64 {
     /// when the sensor is read, after the tick's own clock read, and a command can arrive
     /// between the loop's clock read and the tick. With wrapping subtraction such an edge
     /// made a turning cam look 584 years silent and latched `stall` (seen under load).
-    func nanoseconds(since earlier: UInt64) -> UInt64 {
+    public func nanoseconds(since earlier: UInt64) -> UInt64 {
         self > earlier ? self - earlier : 0
     }
 }

@@ -18,10 +18,19 @@ public final class CommandRouter: RequestHandler {
     let sim: SimControl?
     let logger: Logger
     let startNs: UInt64
+    /// Treatment records and what reads them (nil: a daemon that keeps none, in some tests).
+    let records: TreatmentRecorder?
+    let wallClock: any WallClock
+    let intervalGuard: IntervalGuard
 
     init(loop: ControlLoop, clock: any MonotonicClock, policy: AccessPolicy, hardware: HardwareKind,
          sim: SimControl?, logger: Logger,
-         groupsOf: @escaping @Sendable (UInt32) -> [UInt32] = AccessPolicy.supplementaryGroups) {
+         groupsOf: @escaping @Sendable (UInt32) -> [UInt32] = AccessPolicy.supplementaryGroups,
+         records: TreatmentRecorder? = nil, wallClock: any WallClock = SystemWallClock(),
+         intervalGuard: IntervalGuard = IntervalGuard()) {
+        self.records = records
+        self.wallClock = wallClock
+        self.intervalGuard = intervalGuard
         self.loop = loop
         self.clock = clock
         self.access = Mutex(policy)

@@ -22,6 +22,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, Hashable {
     case cartridgeUnreadable = "cartridge_unreadable"
     case tooSoon = "too_soon"
     case spanTooSmall = "span_too_small"
+    /// The state directory (calibration, treatment records) could not be read or written.
+    case storageFailed = "storage_failed"
     // Access and availability.
     case unauthorized
     case busy

@@ -149,6 +149,9 @@ public final class ControlLoop: @unchecked Sendable {
         supervisor.withLock { $0.status() }
     }
 
+    /// The area presets the supervisor resolves plans with.
+    public var areaPresets: AreaPresetTable { supervisor.withLock { $0.config.areaPresets } }
+
     /// The supervisor's depth tolerance in mm.
     public var toleranceMM: Double { supervisor.withLock { $0.config.toleranceMM } }
 

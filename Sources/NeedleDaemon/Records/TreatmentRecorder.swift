@@ -1,0 +1,146 @@
+import Logging
+import NeedleCore
+import NeedleRecords
+import Synchronization
+
+/// Writes each treatment session to the record store: a row when the motor first starts,
+/// progress every `progressIntervalNs` while it is open (so a killed daemon leaves its
+/// numbers up to then), and the close with its end reason.
+///
+/// It watches the supervisor's `SupervisorStatus.session` from its own thread (`observe`
+/// is called there, every 100 ms): disk writes wait for fsync, so they never run on the
+/// control loop or the socket threads. The lock guards the bookkeeping only, never a write.
+public final class TreatmentRecorder: Sendable {
+    public static let progressIntervalNs: UInt64 = 1_000_000_000
+
+    public let store: TreatmentRecordStore
+    let wallClock: any WallClock
+    let logger: Logger
+    private let state = Mutex(State())
+
+    struct Tracked: Sendable {
+        var sequence: UInt64
+        var rowID: Int64
+        var startedAtMs: Int64
+        var peerUID: UInt32?
+        var lastWriteNs: UInt64
+    }
+
+    struct State: Sendable {
+        /// The open session's row.
+        var tracked: Tracked?
+        /// The highest session sequence whose row is closed.
+        var closedThrough: UInt64 = 0
+        /// Who armed the plan now armed (the session's `peer_uid`).
+        var armedBy: UInt32?
+        /// The last write's failure, until a write succeeds again.
+        var failure: RecordStoreError?
+    }
+
+    public init(store: TreatmentRecordStore, wallClock: any WallClock, logger: Logger) {
+        self.store = store
+        self.wallClock = wallClock
+        self.logger = logger
+    }
+
+    /// Closes, as `interrupted`, every session a previous run left open (it was killed, or
+    /// the power went). Called once at start-up, before the loop runs.
+    public func recoverInterrupted() throws(RecordStoreError) {
+        for record in try store.closeInterrupted() {
+            logger.warning("treatment session closed as interrupted: the daemon stopped while it was open", metadata: [
+                "record": "\(record.id ?? 0)", "area": "\(record.area ?? "-")", "strokes": "\(record.strokes)",
+            ])
+        }
+    }
+
+    /// The peer whose `arm` was accepted: the next session's `peer_uid`.
+    public func noteArmed(by uid: UInt32) {
+        state.withLock { $0.armedBy = uid }
+    }
+
+    /// Why the last write failed, while it keeps failing (arming is refused meanwhile: a
+    /// session the pen cannot record is not started).
+    public var failure: RecordStoreError? { state.withLock { $0.failure } }
+
+    /// Records what changed in `status.session` since the last call. `nowNs` is the
+    /// monotonic time the status was taken at (the tally's times are monotonic).
+    public func observe(_ status: SupervisorStatus, nowNs: UInt64) {
+        guard let tally = status.session else { return }
+        var bookkeeping = state.withLock { $0 }
+        let nowMs = wallClock.nowUnixMs()
+        func wallMs(_ ns: UInt64) -> Int64 { nowMs - Int64(nowNs.nanoseconds(since: ns) / 1_000_000) }
+        do throws(RecordStoreError) {
+            if bookkeeping.tracked?.sequence != tally.sequence {
+                guard tally.sequence > bookkeeping.closedThrough else { return }
+                var opening = SessionRecord.record(
+                    tally, startedAtMs: wallMs(tally.openedNs), endedAtMs: nil, updatedAtMs: nowMs,
+                    peerUID: bookkeeping.armedBy, id: nil)
+                opening.endReason = nil
+                let rowID = try store.open(opening)
+                bookkeeping.tracked = Tracked(
+                    sequence: tally.sequence, rowID: rowID, startedAtMs: opening.startedAtMs,
+                    peerUID: bookkeeping.armedBy, lastWriteNs: nowNs)
+                logger.notice("treatment session opened", metadata: [
+                    "record": "\(rowID)", "area": "\(tally.plan.area ?? "-")", "depth_mm": "\(tally.plan.targetDepthMM)",
+                    "cartridge": "\(tally.cartridge?.serial.text ?? "-")", "override": "\(tally.plan.override)",
+                ])
+            }
+            guard var tracked = bookkeeping.tracked else { return }
+            if tally.end != nil {
+                try write(tally, tracked, closedAtMs: tally.closedNs.map(wallMs), nowMs: nowMs)
+                bookkeeping.tracked = nil
+                bookkeeping.closedThrough = tally.sequence
+                logger.notice("treatment session closed", metadata: [
+                    "record": "\(tracked.rowID)", "end": "\(tally.end?.code ?? "-")", "strokes": "\(tally.strokes)",
+                ])
+            } else if nowNs.nanoseconds(since: tracked.lastWriteNs) >= Self.progressIntervalNs {
+                try write(tally, tracked, closedAtMs: nil, nowMs: nowMs)
+                tracked.lastWriteNs = nowNs
+                bookkeeping.tracked = tracked
+            }
+            bookkeeping.failure = nil
+        } catch {
+            if bookkeeping.failure != error {
+                logger.error("treatment record could not be written", metadata: ["error": "\(error)"])
+            }
+            bookkeeping.failure = error
+        }
+        let result = bookkeeping
+        state.withLock { current in
+            let armedBy = current.armedBy
+            current = result
+            current.armedBy = armedBy  // an arm accepted meanwhile is kept
+        }
+    }
+
+    /// The daemon is stopping: the open session (the motor is already off) is written with
+    /// its final numbers and closed as `interrupted`.
+    public func finish(_ status: SupervisorStatus, nowNs: UInt64) {
+        observe(status, nowNs: nowNs)
+        guard let tally = status.session, tally.end == nil,
+              let tracked = state.withLock({ $0.tracked }), tracked.sequence == tally.sequence
+        else { return }
+        let nowMs = wallClock.nowUnixMs()
+        var record = SessionRecord.record(
+            tally, startedAtMs: tracked.startedAtMs, endedAtMs: nil, updatedAtMs: nowMs, peerUID: tracked.peerUID,
+            id: tracked.rowID)
+        record.endReason = TreatmentRecordStore.interruptedEndReason
+        record.endedAtMs = nowMs
+        do {
+            try store.update(record)
+            state.withLock { $0.tracked = nil }
+            logger.notice("treatment session closed as interrupted: the daemon is stopping", metadata: [
+                "record": "\(tracked.rowID)", "strokes": "\(tally.strokes)",
+            ])
+        } catch {
+            logger.error("treatment record could not be closed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func write(_ tally: SessionTally, _ tracked: Tracked, closedAtMs: Int64?, nowMs: Int64) throws(RecordStoreError) {
+        let record = SessionRecord.record(
+            tally, startedAtMs: tracked.startedAtMs, endedAtMs: closedAtMs, updatedAtMs: nowMs, peerUID: tracked.peerUID,
+            id: tracked.rowID)
+        try store.update(record)
+    }
+}

@@ -1,0 +1,27 @@
+/// Arguments of `history`: `{"area": "forehead", "since_s": 1795651200}`, both optional.
+/// `since_s` is Unix seconds (the CLI turns `--since 2026-11-01` into it).
+public struct HistoryArguments: Sendable, Hashable {
+    public let area: String?
+    public let sinceS: Int64?
+
+    public init(area: String? = nil, sinceS: Int64? = nil) throws(ProtocolError) {
+        var fields: [String: JSONValue] = [:]
+        if let area { fields["area"] = .string(area) }
+        if let sinceS { fields["since_s"] = .integer(sinceS) }
+        var reader = ArgumentReader(command: "history", args: fields)
+        self = try Self(reading: &reader)
+    }
+
+    init(reading reader: inout ArgumentReader) throws(ProtocolError) {
+        area = try reader.optionalString("area", maxLength: ArmArguments.maxAreaLength)
+        // From the epoch to the year 9999: a date a person could have meant.
+        sinceS = try reader.optionalInteger("since_s", in: 0...253_402_300_799).map { Int64($0) }
+    }
+
+    var arguments: [String: JSONValue] {
+        var fields: [String: JSONValue] = [:]
+        if let area { fields["area"] = .string(area) }
+        if let sinceS { fields["since_s"] = .integer(sinceS) }
+        return fields
+    }
+}
