@@ -1,0 +1,115 @@
+import ArgumentParser
+import NeedleProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "List the recorded treatment sessions.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Only this area's sessions.")
+    var area: String?
+
+    @Option(help: "Only sessions started on or after this day (YYYY-MM-DD, UTC) or time (ISO 8601).")
+    var since: String?
+
+    func validate() throws { _ = try command() }
+
+    func command() throws -> Command {
+        try HistoryCommand.command(area: area, since: since)
+    }
+
+    static func command(area: String?, since: String?) throws -> Command {
+        var sinceS: Int64?
+        if let since {
+            guard let parsed = UTCTime.parse(since) else {
+                throw ValidationError("--since \(since) is not a date (YYYY-MM-DD) or an ISO 8601 time")
+            }
+            sinceS = parsed
+        }
+        do { return .history(try HistoryArguments(area: area, sinceS: sinceS)) } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    func run() throws {
+        let payload = try Client.execute(try command(), options: global)
+        print(global.json ? Client.jsonText(payload) : RecordTable.human(RecordTable.sessions(payload)))
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write the treatment records to a CSV file (one row per session).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The CSV file to write (replaced if it exists).")
+    var csv: String
+
+    @Option(help: "Only this area's sessions.")
+    var area: String?
+
+    @Option(help: "Only sessions started on or after this day (YYYY-MM-DD, UTC).")
+    var since: String?
+
+    func validate() throws { _ = try HistoryCommand.command(area: area, since: since) }
+
+    func run() throws {
+        let payload = try Client.execute(try HistoryCommand.command(area: area, since: since), options: global)
+        let rows = RecordTable.sessions(payload)
+        if let error = Self.write(RecordTable.csv(rows), to: csv) {
+            printError("error: cannot write \(csv): \(error)")
+            throw ExitCode(Exit.refused)
+        }
+        print("\(rows.count) session\(rows.count == 1 ? "" : "s") written to \(csv)")
+    }
+
+    /// Writes next to the target and renames over it, so a failed export never leaves half
+    /// a file where a previous export was.
+    static func write(_ text: String, to path: String) -> String? {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                unlink(temporary)
+                return reason
+            }
+            written += n
+        }
+        if fsync(fd) != 0 || close(fd) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            return reason
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            return reason
+        }
+        return nil
+    }
+}
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan", abstract: "Each area's depths, sessions so far and next allowed date.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let payload = try Client.execute(.plan, options: global)
+        print(global.json ? Client.jsonText(payload) : RecordTable.plan(payload))
+    }
+}

@@ -1,0 +1,94 @@
+import NeedleProtocol
+
+/// Treatment records (the `sessions` of a `history` reply) as an operator reads them, and
+/// as CSV for a clinic's files.
+enum RecordTable {
+    /// Columns of the CSV export, in order: the wire's keys.
+    static let csvColumns = [
+        "id", "started_at", "ended_at", "mode", "area", "target_depth_mm", "depth_min_mm", "depth_mean_mm",
+        "depth_max_mm", "speed", "mean_stroke_rate_hz", "strokes", "motor_on_s", "end_reason", "cartridge_serial",
+        "cartridge_lot", "override", "uid",
+    ]
+
+    static func sessions(_ payload: ResultPayload) -> [[String: JSONValue]] {
+        guard case .json(.object(let fields)) = payload, case .array(let rows)? = fields["sessions"] else { return [] }
+        return rows.compactMap { if case .object(let row) = $0 { row } else { nil } }
+    }
+
+    /// A value as text: numbers as the daemon sent them, null as empty.
+    static func text(_ value: JSONValue?) -> String {
+        switch value {
+        case .string(let s): s
+        case .integer(let i): String(i)
+        case .number(let d): d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .bool(let b): b ? "true" : "false"
+        case .null, .none, .array, .object: ""
+        }
+    }
+
+    /// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
+    static func csvField(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacing("\"", with: "\"\"") + "\""
+    }
+
+    static func csv(_ rows: [[String: JSONValue]]) -> String {
+        var lines = [csvColumns.joined(separator: ",")]
+        for row in rows { lines.append(csvColumns.map { csvField(text(row[$0])) }.joined(separator: ",")) }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// One line per session.
+    static func human(_ rows: [[String: JSONValue]]) -> String {
+        guard !rows.isEmpty else { return "no treatment sessions recorded" }
+        let header = ["#", "started (UTC)", "area", "mode", "target", "measured min/mean/max", "strokes", "time", "end", "cartridge (lot)", "override"]
+        var table = [header]
+        for row in rows {
+            let measured = ["depth_min_mm", "depth_mean_mm", "depth_max_mm"].map { text(row[$0]) }
+            table.append([
+                text(row["id"]), text(row["started_at"]), text(row["area"]).isEmpty ? "-" : text(row["area"]),
+                text(row["mode"]), text(row["target_depth_mm"]) + " mm",
+                measured.allSatisfy(\.isEmpty) ? "-" : measured.joined(separator: "/") + " mm",
+                text(row["strokes"]), text(row["motor_on_s"]) + " s",
+                text(row["end_reason"]).isEmpty ? "open" : text(row["end_reason"]),
+                text(row["cartridge_serial"]).isEmpty ? "-" : "\(text(row["cartridge_serial"])) (\(text(row["cartridge_lot"])))",
+                text(row["override"]) == "true" ? "yes" : "",
+            ])
+        }
+        return align(table)
+    }
+
+    /// Each area's sessions and next allowed date (`plan`).
+    static func plan(_ payload: ResultPayload) -> String {
+        guard case .json(.object(let fields)) = payload, case .array(let areas)? = fields["areas"] else { return "" }
+        var table = [["area", "depth (mm)", "default", "speed", "session", "sessions", "last session (UTC)", "next allowed"]]
+        for case .object(let area) in areas {
+            let available = text(area["available"]) == "true"
+            table.append([
+                text(area["area"]),
+                available ? "\(text(area["depth_min_mm"]))–\(text(area["depth_max_mm"]))" : "not in this mode",
+                available ? text(area["default_depth_mm"]) : "-", text(area["speed"]), text(area["session_s"]) + " s",
+                text(area["sessions"]), text(area["last_session"]).isEmpty ? "-" : text(area["last_session"]),
+                text(area["next_allowed"]).isEmpty ? "now" : text(area["next_allowed"]),
+            ])
+        }
+        let heading = "\(text(fields["mode"])) mode; sessions on one area at least \(text(fields["minimum_interval_days"])) days apart (course: \(text(fields["recommended_sessions"])) sessions)"
+        return heading + "\n" + align(table)
+    }
+
+    private static func align(_ table: [[String]]) -> String {
+        let widths = (0..<(table.first?.count ?? 0)).map { column in table.map { $0[column].count }.max() ?? 0 }
+        return table.map { row in
+            zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+                .trimmingTrailingSpaces()
+        }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}
