@@ -14,6 +14,16 @@ public enum ConfigRules {
     public static let pwmFrequencyHz = 1000...100_000
     /// The AS5600 gives 12-bit angles.
     public static let zeroCounts = 0.0...4095.0
+    /// Days between two sessions on the same area: the usual guidance is 4 to 6 weeks; a
+    /// day at least (0 would switch the guard off), a year at most.
+    public static let minimumIntervalDays = 1...365
+    /// An area's depths: the shallowest home target (0.05 mm) to the deepest clinical one
+    /// (3.00 mm). Each mode's window still clamps them; the file can never widen a window.
+    public static let areaDepthMM = 0.05...3.00
+    /// Speed levels, as the core's plans take them (level 1 is 50, level 10 150 strokes/s).
+    public static let speedLevels = 1...10
+    /// An area's session time, s: at least 10 s, at most the core's longest plan (an hour).
+    public static let sessionS = 10.0...3600.0
     /// sun_path holds 108 bytes including the terminating NUL.
     public static let maxSocketPathBytes = 107
     /// Users and groups given by number: any id but (uid_t)-1, which means "none".

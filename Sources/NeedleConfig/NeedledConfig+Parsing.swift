@@ -11,6 +11,7 @@ extension NeedledConfig {
         if var section = try root.table("access") { config.access = try AccessSection(reading: &section) }
         if var section = try root.table("safety") { config.safety = try SafetySection(reading: &section) }
         if var section = try root.table("hardware") { config.hardware = try HardwareSection(reading: &section) }
+        if var section = try root.table("treatment") { config.treatment = try TreatmentSection(reading: &section) }
         try root.finish()
         return config
     }
@@ -135,5 +136,56 @@ extension CalibrationSection {
                               allowed: "finite numbers greater than 0")
         }
         try table.finish()
+    }
+}
+
+extension TreatmentSection {
+    /// `[treatment.areas]` holds only tables named after `knownAreas`: anything else in it
+    /// is refused as an unknown table (or key) listing the known area names.
+    init(reading table: inout TableReader) throws(ConfigError) {
+        self.init()
+        minimumIntervalDays = try table.int(
+            "minimum_interval_days", default: minimumIntervalDays, range: ConfigRules.minimumIntervalDays)
+        if var areasTable = try table.table("areas") {
+            for area in Self.knownAreas {
+                guard var section = try areasTable.table(area) else { continue }
+                areas[area] = try AreaOverride(reading: &section)
+            }
+            try areasTable.finish()
+        }
+        try table.finish()
+    }
+}
+
+extension AreaOverride {
+    /// Every key is optional. Bounds given together must be ordered, and a default depth
+    /// given with a bound must not lie beyond it (with a built-in bound it may be judged
+    /// only where the two are merged).
+    init(reading table: inout TableReader) throws(ConfigError) {
+        self.init()
+        depthMinMM = try table.optionalDouble("depth_min_mm", range: ConfigRules.areaDepthMM)
+        depthMaxMM = try table.optionalDouble("depth_max_mm", range: ConfigRules.areaDepthMM)
+        defaultDepthMM = try table.optionalDouble("default_depth_mm", range: ConfigRules.areaDepthMM)
+        speed = try table.optionalInt("speed", range: ConfigRules.speedLevels)
+        sessionS = try table.optionalDouble("session_s", range: ConfigRules.sessionS)
+        try table.finish()
+        if let low = depthMinMM, let high = depthMaxMM, low > high {
+            throw ConfigError(.conflict, field: table.field("depth_max_mm"), value: "\(high)",
+                              allowed: "must not be below \(table.field("depth_min_mm")) (\(low))")
+        }
+        if let depth = defaultDepthMM {
+            let minField = table.field("depth_min_mm"), maxField = table.field("depth_max_mm")
+            let rule: String? =
+                switch (depthMinMM, depthMaxMM) {
+                case let (low?, high?) where depth < low || depth > high:
+                    "must lie between \(minField) and depth_max_mm (\(low)...\(high))"
+                case let (low?, nil) where depth < low: "must not be below \(minField) (\(low))"
+                case let (nil, high?) where depth > high: "must not be above \(maxField) (\(high))"
+                default: nil
+                }
+            if let rule {
+                throw ConfigError(.conflict, field: table.field("default_depth_mm"), value: "\(depth)", allowed: rule)
+            }
+        }
     }
 }

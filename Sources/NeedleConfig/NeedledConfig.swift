@@ -6,6 +6,7 @@ public struct NeedledConfig: Sendable, Equatable {
     public var access = AccessSection()
     public var safety = SafetySection()
     public var hardware = HardwareSection()
+    public var treatment = TreatmentSection()
 
     public init() {}
 }
@@ -43,6 +44,53 @@ public struct SafetySection: Sendable, Equatable {
     public var toleranceMM = 0.05
 
     public init() {}
+}
+
+/// `[treatment]`: the interval between sessions on an area, and per-area overrides of the
+/// built-in presets (the core's `AreaPresetTable.standard`, which this module does not see).
+public struct TreatmentSection: Sendable, Equatable {
+    /// Days between two sessions on the same area, 1...365.
+    public var minimumIntervalDays = 28
+    /// One `[treatment.areas.<name>]` table each, by area name (one of `knownAreas`). An
+    /// area without a table, like a key left out of one, keeps its built-in preset.
+    public var areas: [String: AreaOverride] = [:]
+
+    /// The area names a table may have: the core's `TreatmentArea` raw values, in its order
+    /// (the names used on the socket, in the journal and in records).
+    public static let knownAreas: [String] = [
+        "forehead", "periorbital", "nose", "lips", "cheeks", "neck", "acne_scars", "arms", "abdomen", "legs",
+        "stretch_marks",
+    ]
+
+    public init() {}
+}
+
+/// `[treatment.areas.<name>]`: what replaces an area's built-in preset; nil keeps the
+/// built-in value. Validation checks what the file alone can show (each range; minimum not
+/// above maximum; the default depth not outside a bound given with it); whether a partial
+/// entry fits the built-in values is for whoever merges the two.
+public struct AreaOverride: Sendable, Equatable {
+    /// Shallowest depth for the area, mm (0.05...3.00).
+    public var depthMinMM: Double?
+    /// Deepest depth for the area, mm (0.05...3.00).
+    public var depthMaxMM: Double?
+    /// Depth used when a plan names the area but no depth, mm.
+    public var defaultDepthMM: Double?
+    /// Speed level used when a plan names the area but no speed, 1...10.
+    public var speed: Int?
+    /// Session time used when a plan names the area but no duration, 10...3600 s.
+    public var sessionS: Double?
+
+    public init(
+        depthMinMM: Double? = nil, depthMaxMM: Double? = nil, defaultDepthMM: Double? = nil, speed: Int? = nil,
+        sessionS: Double? = nil
+    ) {
+        self.depthMinMM = depthMinMM
+        self.depthMaxMM = depthMaxMM
+        self.defaultDepthMM = defaultDepthMM
+        self.speed = speed
+        self.sessionS = sessionS
+    }
 }
 
 /// `[hardware]`: which backend drives the pen, and for Linux, where every line is.

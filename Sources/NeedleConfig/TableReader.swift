@@ -74,6 +74,15 @@ struct TableReader {
         return number
     }
 
+    /// A number, or nil when the key is missing.
+    mutating func optionalDouble(_ key: String, range: ClosedRange<Double>) throws(ConfigError) -> Double? {
+        guard table[key] != nil else {
+            knownKeys.append(key)
+            return nil
+        }
+        return try double(key, default: range.lowerBound, range: range)
+    }
+
     mutating func bool(_ key: String, default fallback: Bool) throws(ConfigError) -> Bool {
         guard let raw = value(key) else { return fallback }
         guard let flag = raw.bool else { throw wrongType(key, raw, "true or false") }
