@@ -19,8 +19,9 @@ final class FakeRequestHandler: RequestHandler {
 
     static let initialStatus = StatusResult(
         state: .idle, mode: .home, depthMM: 0.4, targetDepthMM: nil, window: .init(min: 0.05, max: 0.95),
-        motorOn: false, strokeRateHz: 0, targetStrokeRateHz: nil, speed: nil, area: nil, faults: [],
-        hardware: .simulated, remainingS: nil, strokes: 0, uptimeS: 1, lastStopReason: nil)
+        motorOn: false, strokeRateHz: 0, targetStrokeRateHz: nil, speed: nil, area: nil, durationS: nil, override: nil,
+        faults: [], hardware: .simulated, remainingS: nil, strokes: 0, uptimeS: 1, lastStopReason: nil,
+        calibrated: true, selfTest: .notRun, cartridge: .unknown)
 
     var calls: [(Command, PeerCredentials)] { state.withLock { $0.calls } }
 
