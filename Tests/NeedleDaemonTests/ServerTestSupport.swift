@@ -63,9 +63,17 @@ struct TemporaryDirectory {
     /// A socket path inside a not-yet-existing subdirectory, so the server must create it.
     var socketPath: String { path + "/run/control.sock" }
 
+    /// A state directory that does not exist yet: the daemon creates it.
+    var statePath: String { path + "/state" }
+
     func remove() {
         unlink(socketPath)
         rmdir(path + "/run")
+        for directory in [path, statePath] {
+            unlink(directory + "/calibration")
+            unlink(directory + "/calibration.tmp")
+        }
+        rmdir(statePath)
         rmdir(path)
     }
 }
