@@ -96,6 +96,7 @@ public final class CommandRouter: RequestHandler {
             // the core checks it again from this flag.
             let clinician = role(of: peer).map { $0 >= .clinician } ?? false
             return run(.armRequest(request, clinician: clinician), peer: peer)
+        case .selftest: return run(.selfTest, peer: peer)
         case .disarm: return run(.disarm, peer: peer)
         case .start: return run(.start, peer: peer)
         case .stop: return run(.stop, peer: peer)

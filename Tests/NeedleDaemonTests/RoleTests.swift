@@ -37,7 +37,7 @@ struct RoleTests {
         #expect(Role.required(for: .status) == .observer)
         #expect(Role.required(for: .watch(try WatchArguments(intervalMS: 100))) == .observer)
         for command: Command in [.arm(try ArmArguments(depthMM: 0.5)), .arm(try ArmArguments(area: "neck")),
-                                 .disarm, .start, .stop, .clear, .sim(.depth(depthMM: 0.5)), .mode(.home)] {
+                                 .disarm, .start, .stop, .clear, .selftest, .sim(.depth(depthMM: 0.5)), .mode(.home)] {
             #expect(Role.required(for: command) == .operator, "\(command)")
         }
         for command: Command in [.mode(.clinical), .arm(try ArmArguments(depthMM: 0.9, area: "forehead", override: true))] {

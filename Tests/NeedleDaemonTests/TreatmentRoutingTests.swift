@@ -4,9 +4,9 @@ import NeedleProtocol
 import Testing
 @testable import NeedleDaemon
 
-/// `arm` with an area's defaults and the clinician override, through the router on the
-/// simulated pen.
-@Suite("arm on the socket")
+/// `arm` with an area's defaults and the clinician override, and `selftest`, through the
+/// router on the simulated pen.
+@Suite("arm and selftest on the socket")
 struct TreatmentRoutingTests {
     static let `operator` = PeerCredentials(pid: 31, uid: 1002, gid: 1002)
     static let clinician = PeerCredentials(pid: 32, uid: 1003, gid: 1003)
@@ -72,5 +72,27 @@ struct TreatmentRoutingTests {
         _ = r.handle(.disarm, from: Self.clinician)
         let deep = try ArmArguments(depthMM: 1.2, area: "forehead", override: true)
         #expect(failure(r.handle(.arm(deep), from: Self.clinician))?.code == .depthOutOfRange)
+    }
+
+    @Test("selftest answers at once with the test running; the status then reports its verdict")
+    func selftest() throws {
+        let (r, h) = router()
+        let started = try #require(status(r.handle(.selftest, from: Self.operator)))
+        #expect(started.state == .selfTest)
+        #expect(started.selfTest.result == .running)
+        #expect(started.selfTest.step == "sensor")
+        #expect(h.tick(until: { r.status().selfTest.result != .running }))
+        #expect(r.status().selfTest == SelfTestReport(result: .passed))
+        #expect(r.status().state == .idle)
+    }
+
+    @Test("a self-test that fails reports the step and latches selftest_failed")
+    func selftestFails() throws {
+        let (r, h) = router()
+        h.pen.inject(.stall)
+        _ = try #require(status(r.handle(.selftest, from: Self.operator)))
+        #expect(h.tick(until: { r.status().selfTest.result != .running }))
+        #expect(r.status().selfTest == SelfTestReport(result: .failed, step: "motor"))
+        #expect(r.status().faults.contains(.selftestFailed))
     }
 }

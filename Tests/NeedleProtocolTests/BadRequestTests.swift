@@ -18,6 +18,7 @@ struct BadRequestTests {
         Case(json: #"{"id":9,"cmd":"arm","args":{"deph_mm":0.5}}"#, mentions: ["unknown argument deph_mm", "depth_mm"]),
         Case(json: #"{"id":9,"cmd":"arm","args":{"area":"neck","override":"yes"}}"#, mentions: ["override", "true or false"]),
         Case(json: #"{"id":9,"cmd":"arm","args":{"area":"neck","override":1}}"#, mentions: ["override", "true or false"]),
+        Case(json: #"{"id":9,"cmd":"selftest","args":{"quick":true}}"#, mentions: ["unknown argument quick", "no arguments"]),
         Case(json: #"{"id":9,"cmd":"arm","args":{"depth_mm":"0.5"}}"#, mentions: ["depth_mm", "finite number"]),
         Case(json: #"{"id":9,"cmd":"arm","args":{"depth_mm":0.5,"speed":11}}"#, mentions: ["speed", "1 to 10"]),
         Case(json: #"{"id":9,"cmd":"arm","args":{"depth_mm":0.5,"speed":0}}"#, mentions: ["speed", "1 to 10"]),

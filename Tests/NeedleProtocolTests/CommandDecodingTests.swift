@@ -62,6 +62,11 @@ struct CommandDecodingTests {
         #expect(try decode(#"{"cmd":"arm","args":{"depth_mm":0.5,"override":null}}"#).command == .arm(try ArmArguments(depthMM: 0.5)))
     }
 
+    @Test func selftestTakesNoArguments() throws {
+        #expect(try decode(#"{"id":6,"cmd":"selftest"}"#) == Request(id: 6, command: .selftest))
+        #expect(try decode(#"{"cmd":"selftest","args":{}}"#).command == .selftest)
+    }
+
     @Test func mode() throws {
         #expect(try decode(#"{"cmd":"mode","args":{"mode":"home"}}"#).command == .mode(.home))
         #expect(try decode(#"{"cmd":"mode","args":{"mode":"clinical"}}"#).command == .mode(.clinical))
@@ -103,6 +108,7 @@ struct CommandDecodingTests {
             .arm(try ArmArguments(depthMM: 0.75, speed: 3, area: "cheek", durationS: 12.5)),
             .arm(try ArmArguments(depthMM: 2)), .arm(try ArmArguments(area: "neck", override: true)),
             .arm(try ArmArguments(depthMM: 0.3, speed: 9)), .disarm, .start, .stop, .mode(.clinical), .clear,
+            .selftest,
             .sim(.depth(depthMM: 1.5)), .sim(.fault(.stall, clear: true)), .sim(.load(fraction: 1)),
             .sim(.trigger(pressed: false)),
         ]

@@ -5,7 +5,7 @@ import NeedleProtocol
 public enum Role: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
     /// status, watch.
     case observer = 1
-    /// + arm, disarm, start, stop, clear, mode home, sim.
+    /// + arm, disarm, start, stop, clear, selftest, mode home, sim.
     case `operator`
     /// + mode clinical, arm with an override of the area's limits.
     case clinician
@@ -27,7 +27,7 @@ public enum Role: Int, Sendable, Comparable, CaseIterable, CustomStringConvertib
         switch command {
         case .status, .watch: .observer
         case .arm(let arm): arm.override ? .clinician : .operator
-        case .disarm, .start, .stop, .clear, .sim: .operator
+        case .disarm, .start, .stop, .clear, .selftest, .sim: .operator
         case .mode(let mode): mode == .clinical ? .clinician : .operator
         }
     }
