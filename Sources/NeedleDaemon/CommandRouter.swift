@@ -16,6 +16,11 @@ public final class CommandRouter: RequestHandler {
     let groupsOf: @Sendable (UInt32) -> [UInt32]
     let hardware: HardwareKind
     let sim: SimControl?
+    /// Where `calibrate span` stores the new calibration before it is used.
+    let calibrationStore: CalibrationStore
+    /// Held through a whole calibration step, so that two clients' zero/span/store/use
+    /// sequences never interleave.
+    let calibrationLock = Mutex(())
     let logger: Logger
     let startNs: UInt64
     /// Treatment records and what reads them (nil: a daemon that keeps none, in some tests).
@@ -24,7 +29,7 @@ public final class CommandRouter: RequestHandler {
     let intervalGuard: IntervalGuard
 
     init(loop: ControlLoop, clock: any MonotonicClock, policy: AccessPolicy, hardware: HardwareKind,
-         sim: SimControl?, logger: Logger,
+         sim: SimControl?, calibrationStore: CalibrationStore, logger: Logger,
          groupsOf: @escaping @Sendable (UInt32) -> [UInt32] = AccessPolicy.supplementaryGroups,
          records: TreatmentRecorder? = nil, wallClock: any WallClock = SystemWallClock(),
          intervalGuard: IntervalGuard = IntervalGuard()) {
@@ -37,6 +42,7 @@ public final class CommandRouter: RequestHandler {
         self.groupsOf = groupsOf
         self.hardware = hardware
         self.sim = sim
+        self.calibrationStore = calibrationStore
         self.logger = logger
         self.startNs = clock.nowNanoseconds()
     }
@@ -97,6 +103,7 @@ public final class CommandRouter: RequestHandler {
             let clinician = role(of: peer).map { $0 >= .clinician } ?? false
             return run(.armRequest(request, clinician: clinician), peer: peer)
         case .selftest: return run(.selfTest, peer: peer)
+        case .calibrate(let step): return calibrate(step, peer: peer)
         case .disarm: return run(.disarm, peer: peer)
         case .start: return run(.start, peer: peer)
         case .stop: return run(.stop, peer: peer)

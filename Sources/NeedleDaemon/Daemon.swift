@@ -59,7 +59,7 @@ public final class Daemon: Sendable {
         self.loopThread = LoopThread(loop: loop, rateHz: options.rateHz)
         self.router = CommandRouter(
             loop: loop, clock: clock, policy: options.policy, hardware: pen.kind,
-            sim: pen.sim, logger: logger)
+            sim: pen.sim, calibrationStore: state.calibrationStore, logger: logger)
         var socketGID: UInt32?
         if let group = options.socketGroup {
             guard let gid = AccessPolicy.gid(ofGroup: group) else {

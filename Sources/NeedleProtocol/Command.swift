@@ -11,12 +11,13 @@ public enum Command: Sendable, Hashable {
     case stop
     case mode(OperatingMode)
     case clear
+    case calibrate(CalibrationStep)
     case selftest
     case sim(SimAction)
 
     /// The `cmd` strings of the wire.
     public enum Name: String, Sendable, CaseIterable, Hashable {
-        case status, watch, arm, disarm, start, stop, mode, clear, selftest, sim
+        case status, watch, arm, disarm, start, stop, mode, clear, calibrate, selftest, sim
     }
 
     /// Builds a command from the wire's `cmd` and `args`.
@@ -38,6 +39,7 @@ public enum Command: Sendable, Hashable {
         case .stop: self = .stop
         case .mode: self = .mode(try reader.requiredEnum("mode", OperatingMode.self))
         case .clear: self = .clear
+        case .calibrate: self = .calibrate(try CalibrationStep(reading: &reader))
         case .selftest: self = .selftest
         case .sim: self = .sim(try SimAction(reading: &reader))
         }
@@ -54,6 +56,7 @@ public enum Command: Sendable, Hashable {
         case .stop: .stop
         case .mode: .mode
         case .clear: .clear
+        case .calibrate: .calibrate
         case .selftest: .selftest
         case .sim: .sim
         }
@@ -66,6 +69,7 @@ public enum Command: Sendable, Hashable {
         case .watch(let watch): watch.arguments
         case .arm(let arm): arm.arguments
         case .mode(let mode): ["mode": .string(mode.rawValue)]
+        case .calibrate(let step): step.arguments
         case .sim(let action): action.arguments
         }
     }

@@ -83,6 +83,36 @@ public struct ArmArguments: Sendable, Hashable {
     }
 }
 
+/// Arguments of `calibrate`: `{"step":"zero"}` captures the collar's angle at 0 mm;
+/// `{"step":"span","depth_mm":X}` the angle at a known depth X, from which the daemon computes,
+/// stores and uses the new calibration.
+public enum CalibrationStep: Sendable, Hashable {
+    case zero
+    case span(depthMM: Double)
+
+    /// The deepest span the wire accepts: the collar's travel. The core narrows it to the
+    /// depths a span can be measured at.
+    public static let maxSpanDepthMM = 3.5
+
+    enum Kind: String, CaseIterable { case zero, span }
+
+    init(reading reader: inout ArgumentReader) throws(ProtocolError) {
+        switch try reader.requiredEnum("step", Kind.self) {
+        case .zero: self = .zero
+        // `depth_mm` with `zero` is left unread, so `finish()` refuses it as unknown there.
+        case .span:
+            self = .span(depthMM: try reader.requiredNumber("depth_mm", in: 0...Self.maxSpanDepthMM, aboveZero: true))
+        }
+    }
+
+    var arguments: [String: JSONValue] {
+        switch self {
+        case .zero: ["step": .string("zero")]
+        case .span(let depthMM): ["step": .string("span"), "depth_mm": .number(depthMM)]
+        }
+    }
+}
+
 /// Faults the simulator can inject (`sim` with `"action":"fault"`).
 public enum SimulatedFault: String, Codable, Sendable, CaseIterable, Hashable {
     case sensorError = "sensor-error"

@@ -24,7 +24,7 @@ struct NeedleCtl: ParsableCommand {
             """,
         subcommands: [
             StatusCommand.self, WatchCommand.self, ArmCommand.self, DisarmCommand.self, StartCommand.self,
-            StopCommand.self, ModeCommand.self, ClearCommand.self, SelftestCommand.self,
+            StopCommand.self, ModeCommand.self, ClearCommand.self, CalibrateCommand.self, SelftestCommand.self,
             SimCommand.self,
         ])
 

@@ -41,6 +41,7 @@ struct StateDirectoryTests {
         let daemon = try daemon(directory)
         #expect(daemon.loopThread.loop.status().calibration == stored)
         #expect(daemon.router.status().calibrated)
+        #expect(daemon.router.calibrationStore.path == directory.statePath + "/calibration")
     }
 
     @Test("a corrupt calibration file stops start-up with an error naming the file")

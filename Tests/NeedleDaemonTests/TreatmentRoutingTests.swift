@@ -15,7 +15,7 @@ struct TreatmentRoutingTests {
         let h = SimLoopHarness()
         let router = CommandRouter(
             loop: h.loop, clock: h.clock, policy: AccessPolicy(operatorUIDs: [1002], clinicianUIDs: [1003]),
-            hardware: .simulated, sim: SimControl(pen: h.pen),
+            hardware: .simulated, sim: SimControl(pen: h.pen), calibrationStore: .nowhere,
             logger: Logger(label: "test"), groupsOf: { _ in [] })
         h.tick(10)
         return (router, h)

@@ -18,6 +18,15 @@ struct BadRequestTests {
         Case(json: #"{"id":9,"cmd":"arm","args":{"deph_mm":0.5}}"#, mentions: ["unknown argument deph_mm", "depth_mm"]),
         Case(json: #"{"id":9,"cmd":"arm","args":{"area":"neck","override":"yes"}}"#, mentions: ["override", "true or false"]),
         Case(json: #"{"id":9,"cmd":"arm","args":{"area":"neck","override":1}}"#, mentions: ["override", "true or false"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{}}"#, mentions: ["step", "required", "zero, span"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"half"}}"#, mentions: ["step", "zero, span", "half"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"span"}}"#, mentions: ["depth_mm", "required", "above 0", "3.5"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"span","depth_mm":0}}"#, mentions: ["depth_mm", "above 0", "3.5"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"span","depth_mm":-1}}"#, mentions: ["depth_mm", "above 0"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"span","depth_mm":3.51}}"#, mentions: ["depth_mm", "at most 3.5"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"span","depth_mm":"1"}}"#, mentions: ["depth_mm", "number"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"zero","depth_mm":1}}"#, mentions: ["unknown argument depth_mm", "step"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"span","depth_mm":1,"force":true}}"#, mentions: ["unknown argument force"]),
         Case(json: #"{"id":9,"cmd":"selftest","args":{"quick":true}}"#, mentions: ["unknown argument quick", "no arguments"]),
         Case(json: #"{"id":9,"cmd":"arm","args":{"depth_mm":"0.5"}}"#, mentions: ["depth_mm", "finite number"]),
         Case(json: #"{"id":9,"cmd":"arm","args":{"depth_mm":0.5,"speed":11}}"#, mentions: ["speed", "1 to 10"]),
@@ -91,6 +100,11 @@ struct BadRequestTests {
         let refused = try #require(refusal(line))
         #expect(refused.error.code == .invalidRequest)
         #expect(refused.error.message.contains(mentions), "message: \(refused.error.message)")
+    }
+
+    @Test func nonFiniteSpanDepthIsRefused() {
+        #expect(throws: ProtocolError.self) { try Command.calibrate(.span(depthMM: .infinity)).validated() }
+        #expect(throws: ProtocolError.self) { try Command.calibrate(.span(depthMM: .nan)).validated() }
     }
 
     @Test func clientSideArmNeedsDepthOrArea() throws {

@@ -62,6 +62,15 @@ struct CommandDecodingTests {
         #expect(try decode(#"{"cmd":"arm","args":{"depth_mm":0.5,"override":null}}"#).command == .arm(try ArmArguments(depthMM: 0.5)))
     }
 
+    @Test func calibrateSteps() throws {
+        #expect(try decode(#"{"cmd":"calibrate","args":{"step":"zero"}}"#).command == .calibrate(.zero))
+        #expect(try decode(#"{"cmd":"calibrate","args":{"step":"span","depth_mm":1.5}}"#).command == .calibrate(.span(depthMM: 1.5)))
+        #expect(try decode(#"{"cmd":"calibrate","args":{"step":"span","depth_mm":2}}"#).command == .calibrate(.span(depthMM: 2)))
+        // The bounds: 3.5 is allowed, anything above 0 is.
+        #expect(try decode(#"{"cmd":"calibrate","args":{"step":"span","depth_mm":3.5}}"#).command == .calibrate(.span(depthMM: 3.5)))
+        #expect(try decode(#"{"cmd":"calibrate","args":{"step":"span","depth_mm":0.001}}"#).command == .calibrate(.span(depthMM: 0.001)))
+    }
+
     @Test func selftestTakesNoArguments() throws {
         #expect(try decode(#"{"id":6,"cmd":"selftest"}"#) == Request(id: 6, command: .selftest))
         #expect(try decode(#"{"cmd":"selftest","args":{}}"#).command == .selftest)
@@ -108,7 +117,7 @@ struct CommandDecodingTests {
             .arm(try ArmArguments(depthMM: 0.75, speed: 3, area: "cheek", durationS: 12.5)),
             .arm(try ArmArguments(depthMM: 2)), .arm(try ArmArguments(area: "neck", override: true)),
             .arm(try ArmArguments(depthMM: 0.3, speed: 9)), .disarm, .start, .stop, .mode(.clinical), .clear,
-            .selftest,
+            .calibrate(.zero), .calibrate(.span(depthMM: 1.25)), .selftest,
             .sim(.depth(depthMM: 1.5)), .sim(.fault(.stall, clear: true)), .sim(.load(fraction: 1)),
             .sim(.trigger(pressed: false)),
         ]
@@ -122,5 +131,8 @@ struct CommandDecodingTests {
         #expect(
             text(try WireCoding.encode(Request(id: 1, command: .arm(try ArmArguments(area: "lips")))))
                 == #"{"args":{"area":"lips"},"cmd":"arm","id":1}"#)
+        #expect(
+            text(try WireCoding.encode(Request(id: 2, command: .calibrate(.span(depthMM: 1.5)))))
+                == #"{"args":{"depth_mm":1.5,"step":"span"},"cmd":"calibrate","id":2}"#)
     }
 }

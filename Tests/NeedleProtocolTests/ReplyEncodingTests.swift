@@ -78,6 +78,7 @@ struct ReplyEncodingTests {
             Reply(id: 4, result: .json(.object(["count": .integer(3), "ratio": .number(0.5)]))),
             Reply(id: 5, failure: ProtocolError(.depthOutOfRange, "depth 1.2 mm is outside the home window")),
             Reply(id: nil, failure: ProtocolError(.requestTooLarge, "line over 65536 bytes")),
+            Reply(id: 6, failure: ProtocolError(.storageFailed, "could not store the calibration: open failed (errno 13)")),
         ]
         for reply in replies {
             let line = try WireCoding.encode(reply)

@@ -7,7 +7,7 @@ public enum Role: Int, Sendable, Comparable, CaseIterable, CustomStringConvertib
     case observer = 1
     /// + arm, disarm, start, stop, clear, selftest, mode home, sim.
     case `operator`
-    /// + mode clinical, arm with an override of the area's limits.
+    /// + mode clinical, calibrate, arm with an override of the area's limits.
     case clinician
 
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -21,14 +21,16 @@ public enum Role: Int, Sendable, Comparable, CaseIterable, CustomStringConvertib
     }
 
     /// The least role that may run `command`. Narrowing to home mode takes only an
-    /// operator; widening to clinical takes a clinician. An override lifts an area's limits,
-    /// a clinical judgement, so it takes a clinician too (the core refuses it again by itself).
+    /// operator; widening to clinical takes a clinician. A calibration decides every depth
+    /// the pen will measure, and an override lifts an area's limits: both are clinical
+    /// judgements, so both take a clinician (the core refuses an override again by itself).
     public static func required(for command: Command) -> Role {
         switch command {
         case .status, .watch: .observer
         case .arm(let arm): arm.override ? .clinician : .operator
         case .disarm, .start, .stop, .clear, .selftest, .sim: .operator
         case .mode(let mode): mode == .clinical ? .clinician : .operator
+        case .calibrate: .clinician
         }
     }
 }
