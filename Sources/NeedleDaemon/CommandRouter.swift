@@ -16,6 +16,11 @@ public final class CommandRouter: RequestHandler {
     let groupsOf: @Sendable (UInt32) -> [UInt32]
     let hardware: HardwareKind
     let sim: SimControl?
+    /// Where `calibrate span` stores the new calibration before it is used.
+    let calibrationStore: CalibrationStore
+    /// Held through a whole calibration step, so that two clients' zero/span/store/use
+    /// sequences never interleave.
+    let calibrationLock = Mutex(())
     let logger: Logger
     let startNs: UInt64
     /// Treatment records and what reads them (nil: a daemon that keeps none, in some tests).
@@ -24,7 +29,7 @@ public final class CommandRouter: RequestHandler {
     let intervalGuard: IntervalGuard
 
     init(loop: ControlLoop, clock: any MonotonicClock, policy: AccessPolicy, hardware: HardwareKind,
-         sim: SimControl?, logger: Logger,
+         sim: SimControl?, calibrationStore: CalibrationStore, logger: Logger,
          groupsOf: @escaping @Sendable (UInt32) -> [UInt32] = AccessPolicy.supplementaryGroups,
          records: TreatmentRecorder? = nil, wallClock: any WallClock = SystemWallClock(),
          intervalGuard: IntervalGuard = IntervalGuard()) {
@@ -37,6 +42,7 @@ public final class CommandRouter: RequestHandler {
         self.groupsOf = groupsOf
         self.hardware = hardware
         self.sim = sim
+        self.calibrationStore = calibrationStore
         self.logger = logger
         self.startNs = clock.nowNanoseconds()
     }
@@ -69,10 +75,13 @@ public final class CommandRouter: RequestHandler {
         return ProtocolError(.unauthorized, "\(what) needs the \(needed) role; uid \(peer.uid) \(has)")
     }
 
-    /// The command as a person would type it: `mode clinical`, `sim`, `arm`.
+    /// The command as a person would type it: `mode clinical`, `sim`, `arm`, `arm --override`.
     static func describe(_ command: Command) -> String {
-        if case .mode(let mode) = command { return "mode \(mode.rawValue)" }
-        return command.name.rawValue
+        switch command {
+        case .mode(let mode): "mode \(mode.rawValue)"
+        case .arm(let arm) where arm.override: "arm --override"
+        default: command.name.rawValue
+        }
     }
 
     public func status() -> StatusResult {
@@ -86,8 +95,15 @@ public final class CommandRouter: RequestHandler {
         case .status, .watch:
             return .success(.status(status()))
         case .arm(let args):
-            let plan = Plan(targetDepthMM: args.depthMM, speedLevel: args.speed, area: args.area, durationS: args.durationS)
-            return run(.arm(plan), peer: peer)
+            let request = PlanRequest(
+                targetDepthMM: args.depthMM, speedLevel: args.speed, area: args.area, durationS: args.durationS,
+                override: args.override)
+            // authorize(_:peer:) above already refused an override below the clinician role;
+            // the core checks it again from this flag.
+            let clinician = role(of: peer).map { $0 >= .clinician } ?? false
+            return run(.armRequest(request, clinician: clinician), peer: peer)
+        case .selftest: return run(.selfTest, peer: peer)
+        case .calibrate(let step): return calibrate(step, peer: peer)
         case .disarm: return run(.disarm, peer: peer)
         case .start: return run(.start, peer: peer)
         case .stop: return run(.stop, peer: peer)
@@ -108,11 +124,26 @@ public final class CommandRouter: RequestHandler {
         switch loop.command(command, nowNs: clock.nowNanoseconds()) {
         case .success(let outcome):
             journal(outcome, peer: peer)
+            if case .armRequest(let request, _) = command, request.override { journalOverride(peer: peer) }
             return .success(.status(status()))
         case .failure(let refusal):
-            logger.info("refused", metadata: ["code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)", "uid": "\(peer.uid)"])
-            return .failure(ProtocolError(ErrorCode(rawValue: refusal.code.rawValue) ?? .internal, refusal.message))
+            return .failure(wire(refusal, peer: peer))
         }
+    }
+
+    /// A refusal as the wire carries it, logged with the peer's uid.
+    func wire(_ refusal: Refusal, peer: PeerCredentials) -> ProtocolError {
+        logger.info("refused", metadata: ["code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)", "uid": "\(peer.uid)"])
+        return ProtocolError(ErrorCode(rawValue: refusal.code.rawValue) ?? .internal, refusal.message)
+    }
+
+    /// An override lifts an area's limits: the journal keeps who did it and for what plan.
+    private func journalOverride(peer: PeerCredentials) {
+        let plan = loop.status().plan
+        logger.notice("plan armed with a clinician override of the area's limits", metadata: [
+            "area": "\(plan?.area ?? "none")", "depth_mm": "\(plan.map { String($0.targetDepthMM) } ?? "none")",
+            "uid": "\(peer.uid)", "pid": "\(peer.pid)",
+        ])
     }
 
     private func journal(_ outcome: CommandOutcome, peer: PeerCredentials) {

@@ -22,12 +22,28 @@ public final class Daemon: Sendable {
         guard DaemonOptions.rateRange.contains(options.rateHz) else {
             throw .invalidArgument("--rate \(options.rateHz) is outside \(DaemonOptions.rateRange.lowerBound)...\(DaemonOptions.rateRange.upperBound) Hz")
         }
+        // The state is read before any device is opened, so a bad calibration file never
+        // touches the motor outputs (like a bad configuration file).
+        let (state, writable) = try StateDirectory.prepare(options.stateDirectory)
+        if !writable {
+            logger.warning("the state directory is not writable: calibrate span will be refused with storage_failed",
+                           metadata: ["directory": "\(state.path)"])
+        }
+        let stored = try state.storedCalibration()
         let pen = switch options.hardware.backend {
         case .simulated: try SimulatedPenBuilder.build(options.hardware)
         case .linux: try LinuxPenBuilder.build(options.hardware)
         }
         let clock = pen.clock
-        var config = SafetyConfig(calibration: pen.calibration)
+        // A calibration measured on this pen wins; without one, the builder's as before:
+        // `[hardware.calibration]`, whose defaults are the simulated pen's factory calibration.
+        var config = SafetyConfig(calibration: stored ?? pen.calibration)
+        logger.info(
+            stored == nil ? "no stored depth calibration: using [hardware.calibration]" : "depth calibration loaded",
+            metadata: [
+                "file": "\(state.calibrationStore.path)", "zero_counts": "\(config.calibration.zeroCounts)",
+                "mm_per_count": "\(config.calibration.mmPerCount)",
+            ])
         guard options.toleranceMM > 0, options.toleranceMM <= SafetyConfig.maxToleranceMM else {
             throw .invalidArgument("tolerance \(options.toleranceMM) mm is outside (0, \(SafetyConfig.maxToleranceMM)] mm")
         }
@@ -43,7 +59,7 @@ public final class Daemon: Sendable {
         self.loopThread = LoopThread(loop: loop, rateHz: options.rateHz)
         self.router = CommandRouter(
             loop: loop, clock: clock, policy: options.policy, hardware: pen.kind,
-            sim: pen.sim, logger: logger)
+            sim: pen.sim, calibrationStore: state.calibrationStore, logger: logger)
         var socketGID: UInt32?
         if let group = options.socketGroup {
             guard let gid = AccessPolicy.gid(ofGroup: group) else {

@@ -9,6 +9,8 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
     /// A device or line of `[hardware]` is missing or refused: `device` names it and the
     /// config key that points at it.
     case hardware(device: String, reason: String)
+    /// The state directory, or a file in it, cannot be used: `path` names it.
+    case state(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
         case .invalidArgument(let m): m
         case .socket(let m): m
         case .hardware(let device, let reason): "hardware: \(device): \(reason)"
+        case .state(let path, let reason): "state: \(path): \(reason)"
         }
     }
 }

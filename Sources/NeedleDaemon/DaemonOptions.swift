@@ -20,6 +20,10 @@ public struct DaemonOptions: Sendable {
     /// Which backend drives the pen and where its devices are (`[hardware]`); its
     /// `backend` is the one `Daemon.init` builds.
     public var hardware: HardwareSection
+    /// Where the daemon keeps what it learns about the pen (`daemon.state_directory`,
+    /// `--state-dir`): the calibration is `<stateDirectory>/calibration`. Created (0750) at
+    /// start-up when missing.
+    public var stateDirectory: String
     /// Control-loop rate limits: below 100 Hz the 5 ms sensor timeout cannot be met; above
     /// 8 kHz one AS5600 read (~125 µs at 400 kHz) no longer fits in a period.
     public static let rateRange = ConfigRules.rateHz
@@ -27,11 +31,13 @@ public struct DaemonOptions: Sendable {
     /// `simulate` forces the simulated pen whatever `hardware.backend` says.
     public init(simulate: Bool, socketPath: String = ControlSocket.defaultPath,
                 rateHz: Int = DaemonDefaults.rateHz, policy: AccessPolicy = AccessPolicy(),
-                hardware: HardwareSection = HardwareSection()) {
+                hardware: HardwareSection = HardwareSection(),
+                stateDirectory: String = DaemonSection().stateDirectory) {
         self.socketPath = socketPath
         self.rateHz = rateHz
         self.policy = policy
         self.hardware = hardware
+        self.stateDirectory = stateDirectory
         if simulate { self.hardware.backend = .simulated }
     }
 }

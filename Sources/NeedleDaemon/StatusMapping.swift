@@ -15,12 +15,40 @@ enum StatusMapping {
             targetStrokeRateHz: s.targetStrokeRateHz.map(round3),
             speed: s.plan?.speedLevel,
             area: s.plan?.area,
+            durationS: s.plan?.durationS,
+            override: s.plan?.override,
             faults: s.faults.faults.compactMap { FaultCode(rawValue: $0.code) },
             hardware: hardware,
             remainingS: s.remainingS.map(round3),
             strokes: s.strokes,
             uptimeS: round3(uptimeS),
-            lastStopReason: s.lastStopReason?.rawValue)
+            lastStopReason: s.lastStopReason?.rawValue,
+            calibrated: s.calibrated,
+            selfTest: selfTest(s.selfTest),
+            cartridge: cartridge(s.cartridge))
+    }
+
+    static func selfTest(_ result: SelfTestResult) -> SelfTestReport {
+        switch result {
+        case .notRun: .notRun
+        case .running(let step): SelfTestReport(result: .running, step: step.rawValue)
+        case .passed: SelfTestReport(result: .passed)
+        case .failed(let step): SelfTestReport(result: .failed, step: step.rawValue)
+        }
+    }
+
+    /// Serial and lot become text here, off the control loop (it allocates).
+    static func cartridge(_ status: CartridgeStatus) -> CartridgeReport {
+        switch status {
+        case .unknown: .unknown
+        case .absent: CartridgeReport(state: .absent)
+        case .reading: CartridgeReport(state: .reading)
+        case .unreadable: CartridgeReport(state: .unreadable)
+        case .identified(let info):
+            CartridgeReport(
+                state: .identified, serial: info.serial.text, lot: info.lot.text, needles: Int(info.needleCount),
+                used: info.used)
+        }
     }
 
     private static func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }

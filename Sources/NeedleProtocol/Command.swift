@@ -11,11 +11,13 @@ public enum Command: Sendable, Hashable {
     case stop
     case mode(OperatingMode)
     case clear
+    case calibrate(CalibrationStep)
+    case selftest
     case sim(SimAction)
 
     /// The `cmd` strings of the wire.
     public enum Name: String, Sendable, CaseIterable, Hashable {
-        case status, watch, arm, disarm, start, stop, mode, clear, sim
+        case status, watch, arm, disarm, start, stop, mode, clear, calibrate, selftest, sim
     }
 
     /// Builds a command from the wire's `cmd` and `args`.
@@ -37,6 +39,8 @@ public enum Command: Sendable, Hashable {
         case .stop: self = .stop
         case .mode: self = .mode(try reader.requiredEnum("mode", OperatingMode.self))
         case .clear: self = .clear
+        case .calibrate: self = .calibrate(try CalibrationStep(reading: &reader))
+        case .selftest: self = .selftest
         case .sim: self = .sim(try SimAction(reading: &reader))
         }
         try reader.finish()
@@ -52,6 +56,8 @@ public enum Command: Sendable, Hashable {
         case .stop: .stop
         case .mode: .mode
         case .clear: .clear
+        case .calibrate: .calibrate
+        case .selftest: .selftest
         case .sim: .sim
         }
     }
@@ -59,10 +65,11 @@ public enum Command: Sendable, Hashable {
     /// The `args` object of the wire form.
     public var arguments: [String: JSONValue] {
         switch self {
-        case .status, .disarm, .start, .stop, .clear: [:]
+        case .status, .disarm, .start, .stop, .clear, .selftest: [:]
         case .watch(let watch): watch.arguments
         case .arm(let arm): arm.arguments
         case .mode(let mode): ["mode": .string(mode.rawValue)]
+        case .calibrate(let step): step.arguments
         case .sim(let action): action.arguments
         }
     }

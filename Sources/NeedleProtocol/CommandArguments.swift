@@ -19,45 +19,97 @@ public struct WatchArguments: Sendable, Hashable {
 }
 
 /// Arguments of `arm`: a treatment plan. Mode-dependent depth limits are checked by the core;
-/// here only what is wrong in every mode.
+/// here only what is wrong in every mode. What is left out the daemon fills from the area's
+/// preset: depth (an area is then required), speed (else `defaultSpeed`), duration.
 public struct ArmArguments: Sendable, Hashable {
     public static let speedRange = 1...10
+    /// The speed the daemon uses when neither `speed` nor an area is given.
     public static let defaultSpeed = 5
     public static let maxAreaLength = 64
     public static let maxDurationS = 3600.0
 
-    public let depthMM: Double
-    public let speed: Int
+    /// nil: the area's default depth.
+    public let depthMM: Double?
+    /// nil: the area's default speed, else `defaultSpeed`.
+    public let speed: Int?
     public let area: String?
+    /// nil: the area's default session time, else no time limit.
     public let durationS: Double?
+    /// Treat outside the area's limits: only a clinician may ask for it.
+    public let override: Bool
 
-    public init(depthMM: Double, speed: Int = ArmArguments.defaultSpeed, area: String? = nil, durationS: Double? = nil)
-        throws(ProtocolError)
-    {
-        let unchecked = ArmArguments(unchecked: depthMM, speed: speed, area: area, durationS: durationS)
+    public init(
+        depthMM: Double? = nil, speed: Int? = nil, area: String? = nil, durationS: Double? = nil,
+        override: Bool = false
+    ) throws(ProtocolError) {
+        let unchecked = ArmArguments(
+            unchecked: depthMM, speed: speed, area: area, durationS: durationS, override: override)
         var reader = ArgumentReader(command: "arm", args: unchecked.arguments)
         self = try Self(reading: &reader)
     }
 
-    private init(unchecked depthMM: Double, speed: Int, area: String?, durationS: Double?) {
+    private init(unchecked depthMM: Double?, speed: Int?, area: String?, durationS: Double?, override: Bool) {
         self.depthMM = depthMM
         self.speed = speed
         self.area = area
         self.durationS = durationS
+        self.override = override
     }
 
     init(reading reader: inout ArgumentReader) throws(ProtocolError) {
-        depthMM = try reader.requiredNumber("depth_mm")
-        speed = try reader.optionalInteger("speed", in: Self.speedRange) ?? Self.defaultSpeed
+        depthMM = try reader.optionalNumber("depth_mm")
+        speed = try reader.optionalInteger("speed", in: Self.speedRange)
         area = try reader.optionalString("area", maxLength: Self.maxAreaLength)
         durationS = try reader.optionalNumber("duration_s", in: 0...Self.maxDurationS, aboveZero: true)
+        override = try reader.optionalBool("override") ?? false
+        // Unknown keys first: a misspelt `depth_mm` is better named as such than reported
+        // as a missing depth.
+        try reader.finish()
+        guard depthMM != nil || area != nil else {
+            throw .invalid("arm: give depth_mm, or an area to take its default depth from")
+        }
+    }
+
+    /// Only the fields given: an omitted one means "the daemon's default", so it must stay
+    /// omitted on the wire.
+    var arguments: [String: JSONValue] {
+        var fields: [String: JSONValue] = [:]
+        if let depthMM { fields["depth_mm"] = .number(depthMM) }
+        if let speed { fields["speed"] = .integer(Int64(speed)) }
+        if let area { fields["area"] = .string(area) }
+        if let durationS { fields["duration_s"] = .number(durationS) }
+        if override { fields["override"] = .bool(true) }
+        return fields
+    }
+}
+
+/// Arguments of `calibrate`: `{"step":"zero"}` captures the collar's angle at 0 mm;
+/// `{"step":"span","depth_mm":X}` the angle at a known depth X, from which the daemon computes,
+/// stores and uses the new calibration.
+public enum CalibrationStep: Sendable, Hashable {
+    case zero
+    case span(depthMM: Double)
+
+    /// The deepest span the wire accepts: the collar's travel. The core narrows it to the
+    /// depths a span can be measured at.
+    public static let maxSpanDepthMM = 3.5
+
+    enum Kind: String, CaseIterable { case zero, span }
+
+    init(reading reader: inout ArgumentReader) throws(ProtocolError) {
+        switch try reader.requiredEnum("step", Kind.self) {
+        case .zero: self = .zero
+        // `depth_mm` with `zero` is left unread, so `finish()` refuses it as unknown there.
+        case .span:
+            self = .span(depthMM: try reader.requiredNumber("depth_mm", in: 0...Self.maxSpanDepthMM, aboveZero: true))
+        }
     }
 
     var arguments: [String: JSONValue] {
-        var fields: [String: JSONValue] = ["depth_mm": .number(depthMM), "speed": .integer(Int64(speed))]
-        if let area { fields["area"] = .string(area) }
-        if let durationS { fields["duration_s"] = .number(durationS) }
-        return fields
+        switch self {
+        case .zero: ["step": .string("zero")]
+        case .span(let depthMM): ["step": .string("span"), "depth_mm": .number(depthMM)]
+        }
     }
 }
 

@@ -24,6 +24,10 @@ public struct StatusResult: Sendable, Hashable, Codable {
     /// The armed plan's speed setting 1…10.
     public var speed: Int?
     public var area: String?
+    /// The armed plan's session time in seconds (nil: no time limit, or no plan).
+    public var durationS: Double?
+    /// The armed plan was armed with a clinician's override of its area's limits.
+    public var override: Bool?
     /// Latched faults.
     public var faults: [FaultCode]
     public var hardware: HardwareKind
@@ -32,12 +36,17 @@ public struct StatusResult: Sendable, Hashable, Codable {
     public var strokes: Int
     public var uptimeS: Double
     public var lastStopReason: String?
+    /// The depth calibration is measured (an uncalibrated pen refuses to arm).
+    public var calibrated: Bool
+    public var selfTest: SelfTestReport
+    public var cartridge: CartridgeReport
 
     public init(
         state: PenState, mode: OperatingMode, depthMM: Double?, targetDepthMM: Double?, window: Window,
         motorOn: Bool, strokeRateHz: Double, targetStrokeRateHz: Double?, speed: Int?, area: String?,
-        faults: [FaultCode], hardware: HardwareKind, remainingS: Double?, strokes: Int, uptimeS: Double,
-        lastStopReason: String?
+        durationS: Double?, override: Bool?, faults: [FaultCode], hardware: HardwareKind, remainingS: Double?,
+        strokes: Int, uptimeS: Double, lastStopReason: String?, calibrated: Bool, selfTest: SelfTestReport,
+        cartridge: CartridgeReport
     ) {
         self.state = state
         self.mode = mode
@@ -49,16 +58,23 @@ public struct StatusResult: Sendable, Hashable, Codable {
         self.targetStrokeRateHz = targetStrokeRateHz
         self.speed = speed
         self.area = area
+        self.durationS = durationS
+        self.override = override
         self.faults = faults
         self.hardware = hardware
         self.remainingS = remainingS
         self.strokes = strokes
         self.uptimeS = uptimeS
         self.lastStopReason = lastStopReason
+        self.calibrated = calibrated
+        self.selfTest = selfTest
+        self.cartridge = cartridge
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, mode, window, faults, hardware, speed, area, strokes
+        case state, mode, window, faults, hardware, speed, area, strokes, override, calibrated, cartridge
+        case durationS = "duration_s"
+        case selfTest = "self_test"
         case depthMM = "depth_mm"
         case targetDepthMM = "target_depth_mm"
         case motorOn = "motor_on"
@@ -81,11 +97,16 @@ public struct StatusResult: Sendable, Hashable, Codable {
         try container.encodeNullable(targetStrokeRateHz, forKey: .targetStrokeRateHz)
         try container.encodeNullable(speed, forKey: .speed)
         try container.encodeNullable(area, forKey: .area)
+        try container.encodeNullable(durationS, forKey: .durationS)
+        try container.encodeNullable(override, forKey: .override)
         try container.encode(faults, forKey: .faults)
         try container.encode(hardware, forKey: .hardware)
         try container.encodeNullable(remainingS, forKey: .remainingS)
         try container.encode(strokes, forKey: .strokes)
         try container.encode(uptimeS, forKey: .uptimeS)
         try container.encodeNullable(lastStopReason, forKey: .lastStopReason)
+        try container.encode(calibrated, forKey: .calibrated)
+        try container.encode(selfTest, forKey: .selfTest)
+        try container.encode(cartridge, forKey: .cartridge)
     }
 }

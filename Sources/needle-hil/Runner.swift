@@ -43,6 +43,7 @@ final class Runner {
         let base = options.workDirectory + "/" + scenario.name
         let socket = base + ".sock"
         let logPath = base + ".needled.log"
+        let stateDirectory = base + ".state"
         let ctl = Ctl(path: options.needlectl, socket: socket, outputPath: base + ".ctl.out")
         let client = ControlClient(path: socket)
         var daemon: Child?
@@ -74,9 +75,14 @@ final class Runner {
         // Setup (step 0): world, daemon, socket, a clean idle state.
         do throws(HILError) {
             unlink(socket)
+            // Each scenario starts from the calibration its world's configuration gives, never
+            // from one a previous run stored (nor from the machine's /var/lib/needled).
+            unlink(stateDirectory + "/calibration")
+            unlink(stateDirectory + "/calibration.tmp")
             try world.prepare()
             let child = try Child(
-                path: options.needled, arguments: world.daemonArguments + ["--socket", socket] + options.daemonExtra,
+                path: options.needled,
+                arguments: world.daemonArguments + ["--socket", socket, "--state-dir", stateDirectory] + options.daemonExtra,
                 outputPath: logPath)
             daemon = child
             let deadline = Posix.nowNs() + options.startTimeoutNs

@@ -13,11 +13,15 @@ enum StatusFormatter {
             ("motor", status.motorOn ? "on" : "off"),
             ("stroke rate", strokeRate(status)),
             ("speed", status.speed.map(String.init) ?? "-"),
-            ("area", status.area ?? "-"),
+            ("area", area(status)),
+            ("duration", status.durationS.map { "\(fixed($0, 1)) s" } ?? "-"),
             ("remaining", status.remainingS.map { "\(fixed($0, 1)) s" } ?? "-"),
             ("strokes", String(status.strokes)),
             ("faults", faults(status)),
             ("last stop", status.lastStopReason ?? "-"),
+            ("calibration", status.calibrated ? "calibrated" : "not calibrated (calibrate zero, then span)"),
+            ("self-test", selfTest(status.selfTest)),
+            ("cartridge", cartridge(status.cartridge)),
             ("hardware", status.hardware.rawValue),
             ("uptime", "\(fixed(status.uptimeS, 1)) s"),
         ]
@@ -35,7 +39,47 @@ enum StatusFormatter {
         ]
         if let remaining = status.remainingS { parts.append("remaining=\(fixed(remaining, 1))s") }
         parts.append("faults=\(status.faults.isEmpty ? "-" : status.faults.map(\.rawValue).joined(separator: ","))")
+        parts.append("calibrated=\(status.calibrated ? "yes" : "no")")
+        let test = status.selfTest
+        parts.append("selftest=\(test.result.rawValue)\(test.step.map { ":" + $0 } ?? "")")
+        parts.append("cartridge=\(compactCartridge(status.cartridge))")
         return parts.joined(separator: " ")
+    }
+
+    private static func area(_ status: StatusResult) -> String {
+        guard let area = status.area else { return "-" }
+        return status.override == true ? area + " (clinician override)" : area
+    }
+
+    private static func selfTest(_ report: SelfTestReport) -> String {
+        switch report.result {
+        case .notRun: "not run"
+        case .running: "running (\(report.step ?? "?"))"
+        case .passed: "passed"
+        case .failed: "failed at \(report.step ?? "?")"
+        }
+    }
+
+    /// "SN-0001, lot LOT-7, 36 needles, new".
+    private static func cartridge(_ report: CartridgeReport) -> String {
+        switch report.state {
+        case .unknown: return "not identified (presence only)"
+        case .absent: return "none seated"
+        case .reading: return "reading its ID"
+        case .unreadable: return "unreadable ID: use another cartridge"
+        case .identified:
+            var parts = [report.serial ?? "?", "lot \(report.lot ?? "?")"]
+            if let needles = report.needles { parts.append("\(needles) needles") }
+            if let used = report.used { parts.append(used ? "used" : "new") }
+            return parts.joined(separator: ", ")
+        }
+    }
+
+    /// "SN-0001/LOT-7/36/new", or the state.
+    private static func compactCartridge(_ report: CartridgeReport) -> String {
+        guard report.state == .identified else { return report.state.rawValue }
+        let used = report.used.map { $0 ? "used" : "new" } ?? "?"
+        return "\(report.serial ?? "?")/\(report.lot ?? "?")/\(report.needles.map(String.init) ?? "?")/\(used)"
     }
 
     private static func strokeRate(_ status: StatusResult) -> String {

@@ -9,23 +9,26 @@ struct ArmCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Needle depth in mm (home 0.05–0.95, clinical 1.00–3.00).")
-    var depth: Double
-
-    @Option(help: "Speed setting 1…10.")
-    var speed = ArmArguments.defaultSpeed
-
-    @Option(help: "Treatment area name (up to 64 characters).")
+    @Option(help: "Treatment area, e.g. forehead, cheeks, neck; its preset fills in what is not given.")
     var area: String?
 
-    @Option(help: "Run time in seconds (up to 3600).")
+    @Option(help: "Needle depth in mm (home 0.05–0.95, clinical 1.00–3.00; default: the area's).")
+    var depth: Double?
+
+    @Option(help: "Speed setting 1…10 (default: the area's, else \(ArmArguments.defaultSpeed)).")
+    var speed: Int?
+
+    @Option(help: "Run time in seconds, up to 3600 (default: the area's session time, else no limit).")
     var duration: Double?
+
+    @Flag(help: "Treat outside the area's depth range (clinicians only).")
+    var override = false
 
     func validate() throws { _ = try command() }
 
     private func command() throws -> Command {
         do {
-            return .arm(try ArmArguments(depthMM: depth, speed: speed, area: area, durationS: duration))
+            return .arm(try ArmArguments(depthMM: depth, speed: speed, area: area, durationS: duration, override: override))
         } catch {
             throw ValidationError(error.message.replacingArgumentNames())
         }
@@ -78,7 +81,7 @@ extension String {
         var text = self
         for (wire, option) in [
             ("depth_mm", "--depth"), ("duration_s", "--duration"), ("speed", "--speed"), ("area", "--area"),
-            ("interval_ms", "--interval-ms"),
+            ("interval_ms", "--interval-ms"), ("override", "--override"),
         ] {
             text = text.replacingAll(wire, with: option)
         }

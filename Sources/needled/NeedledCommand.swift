@@ -46,6 +46,11 @@ struct NeedledCommand: ParsableCommand {
     @Option(help: "Control-loop rate in Hz (100...8000; default: daemon.rate_hz).")
     var rate: Int?
 
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp(
+        "Directory of the pen's state: the depth calibration that `needlectl calibrate` stores, which wins over [hardware.calibration]. Created (0750) if missing (default: daemon.state_directory).",
+        valueName: "dir"))
+    var stateDirectory: String?
+
     @Option(name: .customLong("clinician-uid"), help: "A user (name or uid) allowed to select clinical mode; repeatable.")
     var clinicianUsers: [String] = []
 
@@ -64,6 +69,9 @@ struct NeedledCommand: ParsableCommand {
         }
         if let rate, !DaemonOptions.rateRange.contains(rate) {
             throw ValidationError("--rate must be within 100...8000 Hz (got \(rate))")
+        }
+        if let stateDirectory, !stateDirectory.hasPrefix("/") {
+            throw ValidationError("--state-dir must be an absolute path (got \(stateDirectory))")
         }
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -153,6 +161,7 @@ struct NeedledCommand: ParsableCommand {
         overrides.socket = socket ?? getenv("NEEDLED_SOCKET").map { String(cString: $0) }
         overrides.rateHz = rate
         overrides.logLevel = logLevel
+        overrides.stateDirectory = stateDirectory
         overrides.clinicianUsers = clinicianUsers
         overrides.clinicianGroups = clinicianGroups
         overrides.backend = hardware

@@ -15,7 +15,8 @@ struct CommandRouterTests {
         let h = SimLoopHarness()
         let router = CommandRouter(
             loop: h.loop, clock: h.clock, policy: policy, hardware: .simulated,
-            sim: simulated ? SimControl(pen: h.pen) : nil, logger: Logger(label: "test"), groupsOf: { _ in [] })
+            sim: simulated ? SimControl(pen: h.pen) : nil, calibrationStore: .nowhere, logger: Logger(label: "test"),
+            groupsOf: { _ in [] })
         return (router, h)
     }
 

@@ -13,8 +13,12 @@ import Testing
 struct DaemonLifecycleTests {
     @Test("stopping while running leaves the motor off, the enable line low and the socket gone")
     func stopWhileRunning() async throws {
-        let path = "/tmp/needled-lifecycle-\(UInt32.random(in: 0...UInt32.max)).sock"
-        let daemon = try Daemon(options: DaemonOptions(simulate: true, socketPath: path), logger: Logger(label: "test"))
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.socketPath
+        let daemon = try Daemon(
+            options: DaemonOptions(simulate: true, socketPath: path, stateDirectory: directory.statePath),
+            logger: Logger(label: "test"))
         try await daemon.start()
         let peer = PeerCredentials(pid: 1, uid: 0, gid: 0)
         let pen = try #require(daemon.router.sim?.pen)

@@ -15,11 +15,14 @@ struct HardwareBackendTests {
     }
 
     @Test("the Linux backend with a missing GPIO chip fails start-up with an error naming it")
-    func missingChipIsNamed() {
+    func missingChipIsNamed() throws {
+        let state = try TemporaryDirectory()
+        defer { state.remove() }
         var hardware = HardwareSection()
         hardware.backend = .linux
         hardware.gpio.chip = "/nonexistent/gpiochip9"
-        let options = DaemonOptions(simulate: false, socketPath: "/tmp/needled-hw-test.sock", hardware: hardware)
+        let options = DaemonOptions(
+            simulate: false, socketPath: "/tmp/needled-hw-test.sock", hardware: hardware, stateDirectory: state.statePath)
         do {
             _ = try Daemon(options: options, logger: Logger(label: "test"))
             Issue.record("the daemon started without its GPIO chip")
@@ -34,11 +37,14 @@ struct HardwareBackendTests {
     }
 
     @Test("an offset without a chip, and a PWM frequency out of range, are refused by name")
-    func badSectionsAreNamed() {
+    func badSectionsAreNamed() throws {
+        let state = try TemporaryDirectory()
+        defer { state.remove() }
         var hardware = HardwareSection()
         hardware.backend = .linux
         hardware.pwm.frequencyHz = 10
-        let options = DaemonOptions(simulate: false, socketPath: "/tmp/needled-hw-test2.sock", hardware: hardware)
+        let options = DaemonOptions(
+            simulate: false, socketPath: "/tmp/needled-hw-test2.sock", hardware: hardware, stateDirectory: state.statePath)
         do {
             _ = try Daemon(options: options, logger: Logger(label: "test"))
             Issue.record("the daemon started with a 10 Hz PWM")
@@ -48,7 +54,10 @@ struct HardwareBackendTests {
         hardware.pwm.frequencyHz = 20_000
         hardware.gpio.lines[.motorEnable] = LineSpec(offset: 24)
         do {
-            _ = try Daemon(options: DaemonOptions(simulate: false, socketPath: "/tmp/needled-hw-test3.sock", hardware: hardware), logger: Logger(label: "test"))
+            let options = DaemonOptions(
+                simulate: false, socketPath: "/tmp/needled-hw-test3.sock", hardware: hardware,
+                stateDirectory: state.statePath)
+            _ = try Daemon(options: options, logger: Logger(label: "test"))
             Issue.record("the daemon started with an offset on no chip")
         } catch {
             #expect(error.description.contains("hardware.gpio.motor_enable"))

@@ -30,7 +30,7 @@ struct ReloadTests {
             level = LiveLogLevel(options.logLevel)
             router = CommandRouter(
                 loop: harness.loop, clock: harness.clock, policy: options.policy, hardware: .simulated,
-                sim: nil, logger: Logger(label: "test"), groupsOf: { _ in [] })
+                sim: nil, calibrationStore: .nowhere, logger: Logger(label: "test"), groupsOf: { _ in [] })
             #expect(harness.loop.setTolerance(options.toleranceMM))
             reloader = ConfigReloader(
                 source: source, overrides: overrides, resolver: .numeric, started: started, router: router,

@@ -20,7 +20,7 @@ struct RoleTests {
         let h = SimLoopHarness()
         let router = CommandRouter(
             loop: h.loop, clock: h.clock, policy: policy, hardware: .simulated, sim: SimControl(pen: h.pen),
-            logger: Logger(label: "test"), groupsOf: groupsOf)
+            calibrationStore: .nowhere, logger: Logger(label: "test"), groupsOf: groupsOf)
         return (router, h)
     }
 
@@ -32,15 +32,18 @@ struct RoleTests {
         if case .failure(let error) = result { error } else { nil }
     }
 
-    @Test("the role a command needs: status/watch observer, treatment and sim operator, clinical clinician")
+    @Test("the role a command needs: status/watch observer, treatment and sim operator; clinical, calibrate and override clinician")
     func requiredRoles() throws {
         #expect(Role.required(for: .status) == .observer)
         #expect(Role.required(for: .watch(try WatchArguments(intervalMS: 100))) == .observer)
-        for command: Command in [.arm(try ArmArguments(depthMM: 0.5)), .disarm, .start, .stop, .clear,
-                                 .sim(.depth(depthMM: 0.5)), .mode(.home)] {
+        for command: Command in [.arm(try ArmArguments(depthMM: 0.5)), .arm(try ArmArguments(area: "neck")),
+                                 .disarm, .start, .stop, .clear, .selftest, .sim(.depth(depthMM: 0.5)), .mode(.home)] {
             #expect(Role.required(for: command) == .operator, "\(command)")
         }
-        #expect(Role.required(for: .mode(.clinical)) == .clinician)
+        for command: Command in [.mode(.clinical), .calibrate(.zero), .calibrate(.span(depthMM: 1)),
+                                 .arm(try ArmArguments(depthMM: 0.9, area: "forehead", override: true))] {
+            #expect(Role.required(for: command) == .clinician, "\(command)")
+        }
         #expect(Role.observer < .operator && Role.operator < .clinician)
     }
 

@@ -19,8 +19,9 @@ final class FakeRequestHandler: RequestHandler {
 
     static let initialStatus = StatusResult(
         state: .idle, mode: .home, depthMM: 0.4, targetDepthMM: nil, window: .init(min: 0.05, max: 0.95),
-        motorOn: false, strokeRateHz: 0, targetStrokeRateHz: nil, speed: nil, area: nil, faults: [],
-        hardware: .simulated, remainingS: nil, strokes: 0, uptimeS: 1, lastStopReason: nil)
+        motorOn: false, strokeRateHz: 0, targetStrokeRateHz: nil, speed: nil, area: nil, durationS: nil, override: nil,
+        faults: [], hardware: .simulated, remainingS: nil, strokes: 0, uptimeS: 1, lastStopReason: nil,
+        calibrated: true, selfTest: .notRun, cartridge: .unknown)
 
     var calls: [(Command, PeerCredentials)] { state.withLock { $0.calls } }
 
@@ -62,9 +63,17 @@ struct TemporaryDirectory {
     /// A socket path inside a not-yet-existing subdirectory, so the server must create it.
     var socketPath: String { path + "/run/control.sock" }
 
+    /// A state directory that does not exist yet: the daemon creates it.
+    var statePath: String { path + "/state" }
+
     func remove() {
         unlink(socketPath)
         rmdir(path + "/run")
+        for directory in [path, statePath] {
+            unlink(directory + "/calibration")
+            unlink(directory + "/calibration.tmp")
+        }
+        rmdir(statePath)
         rmdir(path)
     }
 }

@@ -12,11 +12,16 @@ struct SimLoopHarness {
     let loop: ControlLoop
     let periodNs: UInt64 = 1_000_000
 
-    init(parameters: SimParameters = SimParameters(), wrap: (PenDevices) -> PenDevices = { $0 }) {
+    /// - Parameter config: the supervisor's (nil: the simulated pen's factory calibration);
+    ///   the cartridge's identity is required either way.
+    init(
+        parameters: SimParameters = SimParameters(), config: SafetyConfig? = nil,
+        wrap: (PenDevices) -> PenDevices = { $0 }
+    ) {
         pen = SimulatedPen(clock: clock, parameters: parameters)
         let devices = wrap(pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus)))
         // As the daemon builds it: the cartridge's identity is read and required.
-        var config = SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
+        var config = config ?? SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
         config.cartridgeIdentityRequired = true
         loop = ControlLoop(
             devices: devices, config: config, startNs: clock.nowNanoseconds(),
@@ -41,6 +46,13 @@ struct SimLoopHarness {
         return condition()
     }
 
+    /// Turns the collar to `depth` and waits until it is there and read a few times.
+    func moveCollar(to depth: Double) {
+        pen.setDepth(mm: depth)
+        tick(until: { abs(pen.snapshot().collarDepthMM - depth) < 0.001 })
+        tick(10)
+    }
+
     func command(_ command: SupervisorCommand) -> Result<CommandOutcome, Refusal> {
         loop.command(command, nowNs: clock.nowNanoseconds())
     }
@@ -57,9 +69,7 @@ struct SimLoopHarness {
     /// Turns the collar to `depth`, waits for it, arms and starts; returns the start result.
     func startTreatment(depth: Double, speed: Int = 5, mode: Mode = .home) -> Result<CommandOutcome, Refusal> {
         if mode != loop.status().mode { _ = command(.setMode(mode, authorized: true)) }
-        pen.setDepth(mm: depth)
-        tick(until: { abs(pen.snapshot().collarDepthMM - depth) < 0.001 })
-        tick(10)
+        moveCollar(to: depth)
         // The cartridge's identity takes ~50 ms to read after power-up or a reseat.
         tick(until: { loop.status().cartridge != .reading && loop.status().cartridge != .unknown }, limit: 500)
         if case .failure(let refusal) = command(.arm(Plan(targetDepthMM: depth, speedLevel: speed))) {
@@ -69,4 +79,10 @@ struct SimLoopHarness {
         tick()
         return result
     }
+}
+
+extension CalibrationStore {
+    /// A store for routers whose tests never calibrate: its directory does not exist, so a
+    /// save could only fail (and never touches the machine's /var/lib/needled).
+    static let nowhere = CalibrationStore(path: "/nonexistent/needled-tests/calibration")
 }

@@ -119,7 +119,9 @@ struct SystemdNotifyTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let receiver = try DatagramReceiver()
-        let daemon = try Daemon(options: DaemonOptions(simulate: true, socketPath: directory.socketPath), logger: .init(label: "test"))
+        let daemon = try Daemon(
+            options: DaemonOptions(simulate: true, socketPath: directory.socketPath, stateDirectory: directory.statePath),
+            logger: .init(label: "test"))
         let service = SystemdService(
             environment: ServiceEnvironment(["NOTIFY_SOCKET": receiver.address, "WATCHDOG_USEC": "40000"]),
             logger: .init(label: "test"))

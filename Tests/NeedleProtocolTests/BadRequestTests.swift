@@ -11,7 +11,23 @@ struct BadRequestTests {
     }
 
     static let badArguments: [Case] = [
-        Case(json: #"{"id":9,"cmd":"arm","args":{}}"#, mentions: ["depth_mm", "required"]),
+        Case(json: #"{"id":9,"cmd":"arm","args":{}}"#, mentions: ["give depth_mm, or an area to take its default depth from"]),
+        Case(json: #"{"id":9,"cmd":"arm","args":{"speed":3,"duration_s":60}}"#, mentions: ["give depth_mm, or an area"]),
+        Case(json: #"{"id":9,"cmd":"arm","args":{"depth_mm":null,"area":null}}"#, mentions: ["give depth_mm, or an area"]),
+        Case(json: #"{"id":9,"cmd":"arm","args":{"override":true}}"#, mentions: ["give depth_mm, or an area"]),
+        Case(json: #"{"id":9,"cmd":"arm","args":{"deph_mm":0.5}}"#, mentions: ["unknown argument deph_mm", "depth_mm"]),
+        Case(json: #"{"id":9,"cmd":"arm","args":{"area":"neck","override":"yes"}}"#, mentions: ["override", "true or false"]),
+        Case(json: #"{"id":9,"cmd":"arm","args":{"area":"neck","override":1}}"#, mentions: ["override", "true or false"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{}}"#, mentions: ["step", "required", "zero, span"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"half"}}"#, mentions: ["step", "zero, span", "half"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"span"}}"#, mentions: ["depth_mm", "required", "above 0", "3.5"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"span","depth_mm":0}}"#, mentions: ["depth_mm", "above 0", "3.5"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"span","depth_mm":-1}}"#, mentions: ["depth_mm", "above 0"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"span","depth_mm":3.51}}"#, mentions: ["depth_mm", "at most 3.5"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"span","depth_mm":"1"}}"#, mentions: ["depth_mm", "number"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"zero","depth_mm":1}}"#, mentions: ["unknown argument depth_mm", "step"]),
+        Case(json: #"{"id":9,"cmd":"calibrate","args":{"step":"span","depth_mm":1,"force":true}}"#, mentions: ["unknown argument force"]),
+        Case(json: #"{"id":9,"cmd":"selftest","args":{"quick":true}}"#, mentions: ["unknown argument quick", "no arguments"]),
         Case(json: #"{"id":9,"cmd":"arm","args":{"depth_mm":"0.5"}}"#, mentions: ["depth_mm", "finite number"]),
         Case(json: #"{"id":9,"cmd":"arm","args":{"depth_mm":0.5,"speed":11}}"#, mentions: ["speed", "1 to 10"]),
         Case(json: #"{"id":9,"cmd":"arm","args":{"depth_mm":0.5,"speed":0}}"#, mentions: ["speed", "1 to 10"]),
@@ -84,6 +100,23 @@ struct BadRequestTests {
         let refused = try #require(refusal(line))
         #expect(refused.error.code == .invalidRequest)
         #expect(refused.error.message.contains(mentions), "message: \(refused.error.message)")
+    }
+
+    @Test func nonFiniteSpanDepthIsRefused() {
+        #expect(throws: ProtocolError.self) { try Command.calibrate(.span(depthMM: .infinity)).validated() }
+        #expect(throws: ProtocolError.self) { try Command.calibrate(.span(depthMM: .nan)).validated() }
+    }
+
+    @Test func clientSideArmNeedsDepthOrArea() throws {
+        do {
+            _ = try ArmArguments(speed: 4, durationS: 30)
+            Issue.record("an arm with neither depth nor area was accepted")
+        } catch {
+            #expect(error.code == .invalidRequest)
+            #expect(error.message.contains("give depth_mm, or an area to take its default depth from"))
+        }
+        #expect(throws: Never.self) { try ArmArguments(area: "forehead") }
+        #expect(throws: Never.self) { try ArmArguments(depthMM: 0.5) }
     }
 
     @Test func clientSideValidationMatchesDecoder() {

@@ -37,9 +37,43 @@ struct CommandDecodingTests {
         #expect(arm.speed == 7)
         #expect(arm.area == "forehead")
         #expect(arm.durationS == 90)
+        #expect(arm.override == false)
 
+        // Speed, area, duration and override are optional; an omitted speed stays nil so the
+        // daemon can take the area's default.
         let minimal = try decode(#"{"cmd":"arm","args":{"depth_mm":1}}"#)
-        #expect(minimal.command == .arm(try ArmArguments(depthMM: 1, speed: 5)))
+        #expect(minimal.command == .arm(try ArmArguments(depthMM: 1)))
+        guard case .arm(let bare) = minimal.command else { return }
+        #expect(bare.speed == nil && bare.area == nil && bare.durationS == nil && !bare.override)
+    }
+
+    @Test func armByAreaWithoutDepth() throws {
+        let request = try decode(#"{"cmd":"arm","args":{"area":"forehead"}}"#)
+        #expect(request.command == .arm(try ArmArguments(area: "forehead")))
+        guard case .arm(let arm) = request.command else { return }
+        #expect(arm.depthMM == nil)
+        #expect(arm.speed == nil)
+    }
+
+    @Test func armOverride() throws {
+        let request = try decode(#"{"cmd":"arm","args":{"area":"cheeks","depth_mm":2.5,"override":true}}"#)
+        #expect(request.command == .arm(try ArmArguments(depthMM: 2.5, area: "cheeks", override: true)))
+        #expect(try decode(#"{"cmd":"arm","args":{"depth_mm":0.5,"override":false}}"#).command == .arm(try ArmArguments(depthMM: 0.5)))
+        #expect(try decode(#"{"cmd":"arm","args":{"depth_mm":0.5,"override":null}}"#).command == .arm(try ArmArguments(depthMM: 0.5)))
+    }
+
+    @Test func calibrateSteps() throws {
+        #expect(try decode(#"{"cmd":"calibrate","args":{"step":"zero"}}"#).command == .calibrate(.zero))
+        #expect(try decode(#"{"cmd":"calibrate","args":{"step":"span","depth_mm":1.5}}"#).command == .calibrate(.span(depthMM: 1.5)))
+        #expect(try decode(#"{"cmd":"calibrate","args":{"step":"span","depth_mm":2}}"#).command == .calibrate(.span(depthMM: 2)))
+        // The bounds: 3.5 is allowed, anything above 0 is.
+        #expect(try decode(#"{"cmd":"calibrate","args":{"step":"span","depth_mm":3.5}}"#).command == .calibrate(.span(depthMM: 3.5)))
+        #expect(try decode(#"{"cmd":"calibrate","args":{"step":"span","depth_mm":0.001}}"#).command == .calibrate(.span(depthMM: 0.001)))
+    }
+
+    @Test func selftestTakesNoArguments() throws {
+        #expect(try decode(#"{"id":6,"cmd":"selftest"}"#) == Request(id: 6, command: .selftest))
+        #expect(try decode(#"{"cmd":"selftest","args":{}}"#).command == .selftest)
     }
 
     @Test func mode() throws {
@@ -81,7 +115,9 @@ struct CommandDecodingTests {
         let commands: [Command] = [
             .status, .watch(try WatchArguments(intervalMS: 250)),
             .arm(try ArmArguments(depthMM: 0.75, speed: 3, area: "cheek", durationS: 12.5)),
-            .arm(try ArmArguments(depthMM: 2)), .disarm, .start, .stop, .mode(.clinical), .clear,
+            .arm(try ArmArguments(depthMM: 2)), .arm(try ArmArguments(area: "neck", override: true)),
+            .arm(try ArmArguments(depthMM: 0.3, speed: 9)), .disarm, .start, .stop, .mode(.clinical), .clear,
+            .calibrate(.zero), .calibrate(.span(depthMM: 1.25)), .selftest,
             .sim(.depth(depthMM: 1.5)), .sim(.fault(.stall, clear: true)), .sim(.load(fraction: 1)),
             .sim(.trigger(pressed: false)),
         ]
@@ -91,5 +127,12 @@ struct CommandDecodingTests {
             #expect(try Request(jsonLine: line) == request, "\(text(line))")
         }
         #expect(text(try WireCoding.encode(Request(id: nil, command: .status))) == #"{"args":{},"cmd":"status","id":null}"#)
+        // Omitted arm fields stay omitted (the daemon's defaults apply), override only when set.
+        #expect(
+            text(try WireCoding.encode(Request(id: 1, command: .arm(try ArmArguments(area: "lips")))))
+                == #"{"args":{"area":"lips"},"cmd":"arm","id":1}"#)
+        #expect(
+            text(try WireCoding.encode(Request(id: 2, command: .calibrate(.span(depthMM: 1.5)))))
+                == #"{"args":{"depth_mm":1.5,"step":"span"},"cmd":"calibrate","id":2}"#)
     }
 }

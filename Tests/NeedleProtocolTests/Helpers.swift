@@ -26,5 +26,6 @@ func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
 let sampleStatus = StatusResult(
     state: .armed, mode: .home, depthMM: 0.5, targetDepthMM: nil, window: .init(min: 0.05, max: 0.95),
-    motorOn: false, strokeRateHz: 0, targetStrokeRateHz: nil, speed: nil, area: nil, faults: [.estop],
-    hardware: .simulated, remainingS: nil, strokes: 12, uptimeS: 3.5, lastStopReason: nil)
+    motorOn: false, strokeRateHz: 0, targetStrokeRateHz: nil, speed: nil, area: nil, durationS: nil, override: nil,
+    faults: [.estop], hardware: .simulated, remainingS: nil, strokes: 12, uptimeS: 3.5, lastStopReason: nil,
+    calibrated: true, selfTest: .notRun, cartridge: .unknown)

@@ -14,6 +14,8 @@ final class DaemonProcess: @unchecked Sendable {
     let logFile: URL
     /// The daemon's --config file (its own, so a machine's /etc/needled never leaks in).
     let configPath: String
+    /// The daemon's --state-dir (created by needled itself).
+    let stateDirectory: String
     private let directory: URL
 
     init(extraArguments: [String] = [], config: String = "") throws {
@@ -27,7 +29,10 @@ final class DaemonProcess: @unchecked Sendable {
             throw ScenarioError.daemonDidNotStart(log: "cannot create \(logFile.path)")
         }
         process.executableURL = Self.binDirectory.appendingPathComponent("needled")
-        process.arguments = ["--simulate", "--socket", socketPath, "--config", configPath] + extraArguments
+        // Its own state directory too: no test reads or writes the machine's /var/lib/needled.
+        stateDirectory = directory.appendingPathComponent("state").path
+        process.arguments =
+            ["--simulate", "--socket", socketPath, "--config", configPath, "--state-dir", stateDirectory] + extraArguments
         let log = try FileHandle(forWritingTo: logFile)
         process.standardOutput = log
         process.standardError = log

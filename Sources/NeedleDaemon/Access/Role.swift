@@ -5,9 +5,9 @@ import NeedleProtocol
 public enum Role: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
     /// status, watch.
     case observer = 1
-    /// + arm, disarm, start, stop, clear, mode home, sim.
+    /// + arm, disarm, start, stop, clear, selftest, mode home, sim.
     case `operator`
-    /// + mode clinical (later: calibration).
+    /// + mode clinical, calibrate, arm with an override of the area's limits.
     case clinician
 
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -21,12 +21,16 @@ public enum Role: Int, Sendable, Comparable, CaseIterable, CustomStringConvertib
     }
 
     /// The least role that may run `command`. Narrowing to home mode takes only an
-    /// operator; widening to clinical takes a clinician.
+    /// operator; widening to clinical takes a clinician. A calibration decides every depth
+    /// the pen will measure, and an override lifts an area's limits: both are clinical
+    /// judgements, so both take a clinician (the core refuses an override again by itself).
     public static func required(for command: Command) -> Role {
         switch command {
         case .status, .watch: .observer
-        case .arm, .disarm, .start, .stop, .clear, .sim: .operator
+        case .arm(let arm): arm.override ? .clinician : .operator
+        case .disarm, .start, .stop, .clear, .selftest, .sim: .operator
         case .mode(let mode): mode == .clinical ? .clinician : .operator
+        case .calibrate: .clinician
         }
     }
 }

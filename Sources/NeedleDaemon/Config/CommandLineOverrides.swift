@@ -11,6 +11,8 @@ public struct CommandLineOverrides: Sendable, Equatable {
     public var rateHz: Int?
     /// `--log-level`.
     public var logLevel: String?
+    /// `--state-dir`: the calibration's directory (tests and rigs keep theirs apart).
+    public var stateDirectory: String?
     /// `--clinician-uid` / `--clinician-group`: added to `[access]`'s clinicians.
     public var clinicianUsers: [String] = []
     public var clinicianGroups: [String] = []
@@ -37,6 +39,7 @@ public struct CommandLineOverrides: Sendable, Equatable {
         if let socket { config.daemon.socket = socket }
         if let rateHz { config.daemon.rateHz = rateHz }
         if let logLevel { config.daemon.logLevel = logLevel }
+        if let stateDirectory { config.daemon.stateDirectory = stateDirectory }
         return config
     }
 }

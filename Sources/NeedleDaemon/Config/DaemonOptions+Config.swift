@@ -14,7 +14,8 @@ extension DaemonOptions {
             clinicianGroups: overrides.clinicianGroups, resolver: resolver)
         self.init(
             simulate: config.hardware.backend == .simulated, socketPath: config.daemon.socket,
-            rateHz: config.daemon.rateHz, policy: policy, hardware: config.hardware)
+            rateHz: config.daemon.rateHz, policy: policy, hardware: config.hardware,
+            stateDirectory: config.daemon.stateDirectory)
         toleranceMM = config.safety.toleranceMM
         logLevel = Logger.Level(rawValue: config.daemon.logLevel) ?? .info
         socketGroup = config.daemon.socketGroup

@@ -17,7 +17,8 @@ public struct PeerCredentials: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// What the daemon implements to serve the control socket. Called on a server event loop:
-/// implementations must return promptly (no I/O, no waiting on the control loop).
+/// implementations must return promptly (no waiting on the control loop, no I/O except
+/// `calibrate span`'s one small atomic file save, made only while the motor is stopped).
 /// Only decoded, validated commands reach it; bad input is answered by the server alone.
 public protocol RequestHandler: Sendable {
     /// Executes one command for a peer; never blocks for long (no I/O).
