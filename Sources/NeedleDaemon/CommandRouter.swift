@@ -101,7 +101,15 @@ public final class CommandRouter: RequestHandler {
             // authorize(_:peer:) above already refused an override below the clinician role;
             // the core checks it again from this flag.
             let clinician = role(of: peer).map { $0 >= .clinician } ?? false
-            return run(.armRequest(request, clinician: clinician), peer: peer)
+            if let refusal = intervalRefusal(area: args.area, override: args.override && clinician) {
+                logger.info("refused", metadata: ["code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)", "uid": "\(peer.uid)"])
+                return .failure(refusal)
+            }
+            let result = run(.armRequest(request, clinician: clinician), peer: peer)
+            if case .success = result { records?.noteArmed(by: peer.uid) }
+            return result
+        case .history(let arguments): return history(arguments)
+        case .plan: return treatmentPlan()
         case .selftest: return run(.selfTest, peer: peer)
         case .calibrate(let step): return calibrate(step, peer: peer)
         case .disarm: return run(.disarm, peer: peer)

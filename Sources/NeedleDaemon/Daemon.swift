@@ -5,6 +5,7 @@ import NeedleCore
 import NeedleDrivers
 import NeedleHAL
 import NeedleProtocol
+import NeedleRecords
 import NeedleSim
 import Synchronization
 
@@ -16,6 +17,11 @@ public final class Daemon: Sendable {
     public let router: CommandRouter
     private let logger: Logger
     private let journalTask = Mutex<RepeatedTask?>(nil)
+    public let recorder: TreatmentRecorder
+    /// Record writes wait for fsync: they get a thread of their own.
+    private let recordGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let recordTask = Mutex<RepeatedTask?>(nil)
+    private let selfTestAtStart: Bool
 
     /// Builds everything and drives the outputs safe; starts nothing yet.
     public init(options: DaemonOptions, logger: Logger) throws(DaemonError) {
@@ -30,6 +36,14 @@ public final class Daemon: Sendable {
                            metadata: ["directory": "\(state.path)"])
         }
         let stored = try state.storedCalibration()
+        let store: TreatmentRecordStore
+        do { store = try TreatmentRecordStore(path: state.path + "/treatments.sqlite") } catch {
+            throw .state(path: state.path + "/treatments.sqlite", reason: "treatment records: \(error)")
+        }
+        let recorder = TreatmentRecorder(store: store, wallClock: SystemWallClock(), logger: logger)
+        do { try recorder.recoverInterrupted() } catch {
+            throw .state(path: state.path + "/treatments.sqlite", reason: "closing interrupted sessions: \(error)")
+        }
         let pen = switch options.hardware.backend {
         case .simulated: try SimulatedPenBuilder.build(options.hardware)
         case .linux: try LinuxPenBuilder.build(options.hardware)
@@ -50,16 +64,20 @@ public final class Daemon: Sendable {
         config.toleranceMM = options.toleranceMM
         // Every pen reads its cartridge's ID EEPROM: no identity, no motor.
         config.cartridgeIdentityRequired = true
+        config.areaPresets = options.areaPresets
         let loop = ControlLoop(
             devices: pen.devices, config: config, startNs: clock.nowNanoseconds(), pwmPeriodNs: pen.pwmPeriodNs,
             cartridge: pen.cartridge)
         // Rule 4: outputs safe before the daemon does anything else.
         if let error = loop.forceSafe() { throw .outputsNotSafe(error) }
         self.logger = logger
+        self.recorder = recorder
+        self.selfTestAtStart = options.selfTestAtStart
         self.loopThread = LoopThread(loop: loop, rateHz: options.rateHz)
         self.router = CommandRouter(
             loop: loop, clock: clock, policy: options.policy, hardware: pen.kind,
-            sim: pen.sim, calibrationStore: state.calibrationStore, logger: logger)
+            sim: pen.sim, calibrationStore: state.calibrationStore, logger: logger,
+            records: recorder, intervalGuard: IntervalGuard(minimumDays: options.minimumIntervalDays))
         var socketGID: UInt32?
         if let group = options.socketGroup {
             guard let gid = AccessPolicy.gid(ofGroup: group) else {
@@ -78,6 +96,8 @@ public final class Daemon: Sendable {
         let grant = try loopThread.start()
         logGrant(grant)
         startJournal()
+        startRecording()
+        if selfTestAtStart { beginSelfTest() }
         do {
             try await server.start()
         } catch {
@@ -94,6 +114,13 @@ public final class Daemon: Sendable {
     public func stop() async {
         loopThread.stop()
         journalTask.withLock { $0?.cancel(); $0 = nil }
+        recordTask.withLock { $0?.cancel(); $0 = nil }
+        // The motor is off: the open session, if any, is written and closed.
+        let loop = loopThread.loop
+        let recorder = recorder
+        let clock = router.clock
+        try? await recordGroup.next().submit { recorder.finish(loop.status(), nowNs: clock.nowNanoseconds()) }.get()
+        try? await recordGroup.shutdownGracefully()
         await server.stop()
         logger.notice("needled stopped: motor off, outputs safe, socket removed")
     }
@@ -112,6 +139,26 @@ public final class Daemon: Sendable {
             }
         }
         journalTask.withLock { $0 = task }
+    }
+
+    private func startRecording() {
+        let loop = loopThread.loop
+        let recorder = recorder
+        let clock = router.clock
+        let task = recordGroup.next().scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { _ in
+            recorder.observe(loop.status(), nowNs: clock.nowNanoseconds())
+        }
+        recordTask.withLock { $0 = task }
+    }
+
+    /// The power-on self-test (sensor, steadiness, cartridge, a short spin, heartbeat); a
+    /// failure latches `selftest_failed` naming the step, which the journal reports.
+    private func beginSelfTest() {
+        let loop = loopThread.loop
+        switch loop.command(.selfTest, nowNs: router.clock.nowNanoseconds()) {
+        case .success: logger.info("power-on self-test started")
+        case .failure(let refusal): logger.error("power-on self-test could not start", metadata: ["reason": "\(refusal.message)"])
+        }
     }
 
     private func logGrant(_ grant: RealtimeGrant) {

@@ -24,6 +24,13 @@ public struct DaemonOptions: Sendable {
     /// `--state-dir`): the calibration is `<stateDirectory>/calibration`. Created (0750) at
     /// start-up when missing.
     public var stateDirectory: String
+    /// Area presets (`[treatment.areas]` over the built-in table) and the minimum days
+    /// between two sessions on one area (`[treatment] minimum_interval_days`).
+    public var areaPresets = AreaPresetTable.standard
+    public var minimumIntervalDays = IntervalGuard.defaultMinimumDays
+    /// Run the power-on self-test when the loop starts (tests that script the first
+    /// milliseconds themselves turn it off).
+    public var selfTestAtStart = true
     /// Control-loop rate limits: below 100 Hz the 5 ms sensor timeout cannot be met; above
     /// 8 kHz one AS5600 read (~125 µs at 400 kHz) no longer fits in a period.
     public static let rateRange = ConfigRules.rateHz

@@ -31,6 +31,11 @@ struct SimControl: Sendable {
         case .lines:
             return .success(.json(Self.lines(pen.snapshot())))
         case .cartridgeInsert(let cartridge):
+            // A real swap always has the old cartridge out first; the pen re-reads the
+            // identity only when the cartridge-present input comes back.
+            if (try? pen.cartridgePresent.read()) == true {
+                return .failure(ProtocolError(.busy, "a cartridge is seated: remove it first (sim cartridge remove)"))
+            }
             guard let needles = UInt8(exactly: cartridge.needles) else {
                 return .failure(ProtocolError(.invalidRequest, "needles must be within 1...255"))
             }

@@ -13,11 +13,15 @@ public enum Command: Sendable, Hashable {
     case clear
     case calibrate(CalibrationStep)
     case selftest
+    /// The treatment records, optionally of one area and from a date on.
+    case history(HistoryArguments)
+    /// Each area's preset, sessions so far and next allowed date.
+    case plan
     case sim(SimAction)
 
     /// The `cmd` strings of the wire.
     public enum Name: String, Sendable, CaseIterable, Hashable {
-        case status, watch, arm, disarm, start, stop, mode, clear, calibrate, selftest, sim
+        case status, watch, arm, disarm, start, stop, mode, clear, calibrate, selftest, history, plan, sim
     }
 
     /// Builds a command from the wire's `cmd` and `args`.
@@ -41,6 +45,8 @@ public enum Command: Sendable, Hashable {
         case .clear: self = .clear
         case .calibrate: self = .calibrate(try CalibrationStep(reading: &reader))
         case .selftest: self = .selftest
+        case .history: self = .history(try HistoryArguments(reading: &reader))
+        case .plan: self = .plan
         case .sim: self = .sim(try SimAction(reading: &reader))
         }
         try reader.finish()
@@ -58,6 +64,8 @@ public enum Command: Sendable, Hashable {
         case .clear: .clear
         case .calibrate: .calibrate
         case .selftest: .selftest
+        case .history: .history
+        case .plan: .plan
         case .sim: .sim
         }
     }
@@ -65,7 +73,8 @@ public enum Command: Sendable, Hashable {
     /// The `args` object of the wire form.
     public var arguments: [String: JSONValue] {
         switch self {
-        case .status, .disarm, .start, .stop, .clear, .selftest: [:]
+        case .status, .disarm, .start, .stop, .clear, .selftest, .plan: [:]
+        case .history(let history): history.arguments
         case .watch(let watch): watch.arguments
         case .arm(let arm): arm.arguments
         case .mode(let mode): ["mode": .string(mode.rawValue)]

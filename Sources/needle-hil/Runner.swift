@@ -126,6 +126,10 @@ final class Runner {
             let faults = s["faults"]?.scenarioText ?? ""
             let state = s["state"]?.scenarioText ?? ""
             last = "state=\(state) faults=\(faults)"
+            // The power-on self-test runs first; a failure is the pen's, not the scenario's.
+            if case .object(let selfTest)? = s["self_test"], selfTest["result"]?.scenarioText == "failed" {
+                throw .world("the power-on self-test failed at step \(selfTest["step"]?.scenarioText ?? "?")")
+            }
             if faults.isEmpty && state == "idle" { return }
             if !faults.isEmpty { _ = try? client.request("clear") }
             Posix.sleep(ns: 20_000_000)

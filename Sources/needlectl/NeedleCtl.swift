@@ -25,7 +25,7 @@ struct NeedleCtl: ParsableCommand {
         subcommands: [
             StatusCommand.self, WatchCommand.self, ArmCommand.self, DisarmCommand.self, StartCommand.self,
             StopCommand.self, ModeCommand.self, ClearCommand.self, CalibrateCommand.self, SelftestCommand.self,
-            SimCommand.self,
+            HistoryCommand.self, ExportCommand.self, PlanCommand.self, SimCommand.self,
         ])
 
     /// Parses, runs, and exits with needlectl's codes: argument-parser reports usage errors as

@@ -31,7 +31,7 @@ struct HistoryCommand: ParsableCommand {
             }
             sinceS = parsed
         }
-        do { return .history(try HistoryArguments(area: area, sinceS: sinceS)) } catch {
+        do throws(ProtocolError) { return .history(try HistoryArguments(area: area, sinceS: sinceS)) } catch {
             throw ValidationError(error.message)
         }
     }

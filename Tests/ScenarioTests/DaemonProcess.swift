@@ -42,6 +42,9 @@ final class DaemonProcess: @unchecked Sendable {
             guard Date() < deadline, process.isRunning else { throw ScenarioError.daemonDidNotStart(log: self.log) }
             usleep(20_000)
         }
+        // needled runs its power-on self-test first (a few hundred ms; it spins the motor
+        // and wants the collar still): tests start once it is over.
+        _ = try waitFor(10) { ($0["state"] as? String) != "self_test" }
     }
 
     deinit {

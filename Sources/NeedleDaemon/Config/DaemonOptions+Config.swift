@@ -17,6 +17,8 @@ extension DaemonOptions {
             rateHz: config.daemon.rateHz, policy: policy, hardware: config.hardware,
             stateDirectory: config.daemon.stateDirectory)
         toleranceMM = config.safety.toleranceMM
+        areaPresets = try config.treatment.presetTable()
+        minimumIntervalDays = config.treatment.minimumIntervalDays
         logLevel = Logger.Level(rawValue: config.daemon.logLevel) ?? .info
         socketGroup = config.daemon.socketGroup
     }
