@@ -18,7 +18,8 @@ final class DaemonProcess: @unchecked Sendable {
     let stateDirectory: String
     private let directory: URL
 
-    init(extraArguments: [String] = [], config: String = "") throws {
+    /// `stateDirectory`: another daemon's, to start where it left off (records, calibration).
+    init(extraArguments: [String] = [], config: String = "", stateDirectory reused: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("needled-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socketPath = directory.appendingPathComponent("control.sock").path
@@ -30,7 +31,7 @@ final class DaemonProcess: @unchecked Sendable {
         }
         process.executableURL = Self.binDirectory.appendingPathComponent("needled")
         // Its own state directory too: no test reads or writes the machine's /var/lib/needled.
-        stateDirectory = directory.appendingPathComponent("state").path
+        stateDirectory = reused ?? directory.appendingPathComponent("state").path
         process.arguments =
             ["--simulate", "--socket", socketPath, "--config", configPath, "--state-dir", stateDirectory] + extraArguments
         let log = try FileHandle(forWritingTo: logFile)
@@ -68,6 +69,12 @@ final class DaemonProcess: @unchecked Sendable {
             usleep(20_000)
         }
         return true
+    }
+
+    /// Kills the daemon outright (SIGKILL: no clean-up runs) and waits for it.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     /// Sends SIGTERM and waits for the exit status.
