@@ -25,8 +25,8 @@ public struct SafetySupervisor: Sendable {
     private var interlocks = Interlocks()
     /// The cartridge as the loop last reported it.
     private var cartridge = CartridgeStatus.unknown
-    /// The serial of the cartridge this session started on: its used marker is ours, so it
-    /// may start again until it leaves the pen.
+    /// The serial of the cartridge the open session started on: its used marker is ours, so
+    /// the session may start again after a stop; the claim ends with the session.
     private var claimedSerial: CartridgeTag?
     /// Asking the loop to write the used marker (see `OutputCommand.markCartridgeUsed`).
     private var markPending = false
@@ -154,7 +154,8 @@ public struct SafetySupervisor: Sendable {
             claimedSerial = nil
             markPending = false
         }
-        if case .identified(let info) = cartridge, info.used, info.serial == claimedSerial { markPending = false }
+        // The seated cartridge reads as used: the marker asked for is written.
+        if case .identified(let info) = cartridge, info.used { markPending = false }
     }
 
     /// The checks that apply only while the motor runs, in order of severity.
@@ -227,6 +228,8 @@ public struct SafetySupervisor: Sendable {
         closing.end = end
         closing.closedNs = nowNs
         session = closing
+        // One cartridge, one session: the next session needs a new one.
+        claimedSerial = nil
     }
 
     private func elapsedNs() -> UInt64 {

@@ -122,3 +122,29 @@ struct SessionTallyTests {
         #expect(try session(h).cartridge == info)
     }
 }
+
+@Suite("One cartridge, one session")
+struct CartridgePerSessionTests {
+    @Test("after a session closes, the same (now used) cartridge is refused for the next one")
+    func reuseAfterClose() throws {
+        var config = SafetyConfig(calibration: CoreHarness.calibration)
+        config.cartridgeIdentityRequired = true
+        var h = CoreHarness(config: config)
+        let fresh = CartridgeInfo(
+            serial: CartridgeTag(low: 0x4142, high: 0), lot: CartridgeTag(low: 0x4c, high: 0), needleCount: 36, used: false)
+        h.cartridge = .identified(fresh)
+        try h.run(target: 0.5)
+        var used = fresh
+        used.used = true
+        h.cartridge = .identified(used)
+        h.settle(at: 0.5, ticks: 10)
+        _ = h.command(.stop)
+        _ = try h.command(.start).get()  // the same session goes on
+        _ = h.command(.stop)
+        _ = h.command(.disarm)
+        h.settle(at: 0.5)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        #expect(h.refusalCode(h.command(.start)) == .cartridgeUsed)
+        #expect(h.supervisor.status().cartridgeMarkPending == false)
+    }
+}
