@@ -123,6 +123,8 @@ public final class ConfigReloader: Sendable {
         check(running.hardware.i2c != new.hardware.i2c, "hardware.i2c")
         check(running.hardware.pwm != new.hardware.pwm, "hardware.pwm")
         check(running.hardware.calibration != new.hardware.calibration, "hardware.calibration")
+        // Presets and the interval are read once into the supervisor and the router.
+        check(running.treatment != new.treatment, "treatment")
         return fields
     }
 }
