@@ -127,6 +127,21 @@ final class KernelWorld: World, @unchecked Sendable {
 
     private var scenariosPrepared = 0
 
+    /// Out for longer than a few control ticks (the reader re-reads only after it saw the
+    /// cartridge absent), a new identity programmed, then seated again.
+    func seatNewCartridge() throws(HILError) {
+        try state.withLock { (s) throws(HILError) in
+            s.cartridgeSeated = false
+            try writePulls(s)
+        }
+        Posix.sleep(ns: 30_000_000)
+        try programCartridge()
+        try state.withLock { (s) throws(HILError) in
+            s.cartridgeSeated = true
+            try writePulls(s)
+        }
+    }
+
     /// Every scenario starts on a fresh, unused cartridge (a new serial each time: the
     /// daemon refuses one whose used marker the previous scenario set). i2c-stub holds
     /// the bytes and does not model the 24C02's write cycle, which the daemon waits out anyway.

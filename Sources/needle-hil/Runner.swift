@@ -117,6 +117,21 @@ final class Runner {
     /// The world may have started with an input reading unsafe (a kernel line's bias is
     /// applied when the daemon requests it, before the world re-asserts its pulls): clear
     /// what latched, so every scenario starts idle with no faults.
+    /// Until the daemon has read the seated cartridge's identity and found it unused.
+    private func waitForFreshCartridge(_ client: ControlClient) throws(HILError) {
+        let deadline = Posix.nowNs() + 2_000_000_000
+        var last = ""
+        while Posix.nowNs() < deadline {
+            guard case .object(let s) = try client.request("status"), case .object(let cartridge)? = s["cartridge"] else {
+                throw .socket("status has no cartridge object")
+            }
+            last = "state=\(cartridge["state"]?.scenarioText ?? "?") used=\(cartridge["used"]?.scenarioText ?? "?")"
+            if cartridge["state"]?.scenarioText == "identified", cartridge["used"]?.scenarioText == "false" { return }
+            Posix.sleep(ns: 10_000_000)
+        }
+        throw .timeout("the new cartridge was not identified as unused: \(last)")
+    }
+
     private func settle(_ client: ControlClient) throws(HILError) {
         let deadline = Posix.nowNs() + 3_000_000_000
         var last = ""
@@ -198,6 +213,11 @@ final class Runner {
                 }
                 _ = try poll([Condition(key: "depth_mm", op: .lt, value: "0.97")], withinNs: 2_000_000_000, read: status)
                 _ = try client.request("clear")
+                if trip < count {
+                    // The trip closed the session; the next one needs a fresh cartridge.
+                    try world.seatNewCartridge()
+                    try waitForFreshCartridge(client)
+                }
                 _ = try client.request("arm", argsJSON: #"{"depth_mm":0.95,"speed":5}"#)
                 if trip < count {
                     _ = try client.request("start")

@@ -14,6 +14,8 @@ protocol World: AnyObject {
     /// The delay from an over-depth sample appearing on the sensor to MOTOR_EN reading low,
     /// in ns, for one trip from a running motor; nil where the world cannot measure it.
     func tripDelayNs(depthMM: Double) throws(HILError) -> UInt64?
+    /// Pulls the cartridge and seats a fresh, unused one (a new session needs one).
+    func seatNewCartridge() throws(HILError)
     /// After the scenario: stop the physics.
     func detach()
 }
@@ -85,6 +87,15 @@ final class SimWorld: World {
     }
 
     func tripDelayNs(depthMM: Double) throws(HILError) -> UInt64? { nil }
+
+    private var cartridges = 0
+
+    func seatNewCartridge() throws(HILError) {
+        guard let ctl else { throw .world("not attached") }
+        cartridges += 1
+        try ctl.must(["sim", "cartridge", "remove"])
+        try ctl.must(["sim", "cartridge", "insert", "--serial", "HILSIM\(cartridges)", "--lot", "HIL-LOT-1", "--needles", "36"])
+    }
 
     func detach() {
         client = nil
