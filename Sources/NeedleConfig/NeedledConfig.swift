@@ -104,7 +104,11 @@ public struct HardwareSection: Sendable, Equatable {
     public var gpio = GPIOSection()
     public var i2c = I2CSection()
     public var pwm = PWMSection()
-    public var calibration = CalibrationSection()
+    /// A factory calibration (`[hardware.calibration]`), used while none is stored in the
+    /// state directory. Absent: a real pen is uncalibrated until a clinician runs
+    /// `needlectl calibrate` (it refuses to arm with `not_calibrated`); the simulated pen
+    /// ships with its own.
+    public var calibration: CalibrationSection?
 
     public init() {}
 }

@@ -49,15 +49,19 @@ public final class Daemon: Sendable {
         case .linux: try LinuxPenBuilder.build(options.hardware)
         }
         let clock = pen.clock
-        // A calibration measured on this pen wins; without one, the builder's as before:
-        // `[hardware.calibration]`, whose defaults are the simulated pen's factory calibration.
-        var config = SafetyConfig(calibration: stored ?? pen.calibration)
-        logger.info(
-            stored == nil ? "no stored depth calibration: using [hardware.calibration]" : "depth calibration loaded",
-            metadata: [
-                "file": "\(state.calibrationStore.path)", "zero_counts": "\(config.calibration.zeroCounts)",
-                "mm_per_count": "\(config.calibration.mmPerCount)",
-            ])
+        var config = Self.safetyConfig(stored: stored, factory: pen.calibration)
+        if config.calibrated {
+            logger.info(
+                stored == nil ? "no stored depth calibration: using the factory one" : "depth calibration loaded",
+                metadata: [
+                    "file": "\(state.calibrationStore.path)", "zero_counts": "\(config.calibration.zeroCounts)",
+                    "mm_per_count": "\(config.calibration.mmPerCount)",
+                ])
+        } else {
+            logger.warning(
+                "the depth sensor is not calibrated: arming is refused until a clinician runs needlectl calibrate zero, then span",
+                metadata: ["file": "\(state.calibrationStore.path)"])
+        }
         guard options.toleranceMM > 0, options.toleranceMM <= SafetyConfig.maxToleranceMM else {
             throw .invalidArgument("tolerance \(options.toleranceMM) mm is outside (0, \(SafetyConfig.maxToleranceMM)] mm")
         }
@@ -89,6 +93,14 @@ public final class Daemon: Sendable {
             configuration: .init(
                 socketPath: options.socketPath, socketGroup: socketGID, inheritedDescriptor: options.inheritedSocket),
             handler: router)
+    }
+
+    /// The calibration to start with: one measured on this pen (stored in the state
+    /// directory) wins, then the factory one (`[hardware.calibration]`, or the simulated
+    /// pen's own); with neither, the pen is uncalibrated and refuses to arm.
+    static func safetyConfig(stored: DepthCalibration?, factory: DepthCalibration?) -> SafetyConfig {
+        if let calibration = stored ?? factory { return SafetyConfig(calibration: calibration) }
+        return SafetyConfig.uncalibrated()
     }
 
     /// Starts the loop, then the journal, then the socket; on any failure stops what started.

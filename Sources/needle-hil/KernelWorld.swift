@@ -127,6 +127,12 @@ final class KernelWorld: World, @unchecked Sendable {
 
     private var scenariosPrepared = 0
 
+    /// The rig's pen was calibrated at 512 counts and 1 µm per count (what this world's
+    /// sensor physics writes), in needled's calibration file format.
+    var storedCalibration: String? {
+        "# needled depth calibration\nversion=1\nzero_counts=\(Self.zeroCounts)\nmm_per_count=\(1 / Self.countsPerMM)\n"
+    }
+
     /// Out for longer than a few control ticks (the reader re-reads only after it saw the
     /// cartridge absent), a new identity programmed, then seated again.
     func seatNewCartridge() throws(HILError) {

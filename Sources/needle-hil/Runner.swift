@@ -79,6 +79,15 @@ final class Runner {
             // from one a previous run stored (nor from the machine's /var/lib/needled).
             unlink(stateDirectory + "/calibration")
             unlink(stateDirectory + "/calibration.tmp")
+            // …and with no treatment history (a re-run would otherwise meet its own last
+            // session's interval guard).
+            for suffix in ["", "-wal", "-shm"] { unlink(stateDirectory + "/treatments.sqlite" + suffix) }
+            if let calibration = world.storedCalibration {
+                Posix.mkdirs(stateDirectory)
+                if let error = Posix.write(calibration, to: stateDirectory + "/calibration", create: true) {
+                    throw .world("seeding the calibration: \(error)")
+                }
+            }
             try world.prepare()
             let child = try Child(
                 path: options.needled,

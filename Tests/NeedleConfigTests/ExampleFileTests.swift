@@ -20,9 +20,13 @@ struct ExampleFileTests {
     func exampleSetsKeys() throws {
         let text = try String(contentsOfFile: Self.examplePath, encoding: .utf8)
         for key in ["socket", "rate_hz", "log_level", "state_directory", "tolerance_mm", "backend",
-                    "bus", "address", "frequency_hz", "polarity", "sysfs_root", "zero_counts", "mm_per_count",
+                    "bus", "address", "cartridge_address", "frequency_hz", "polarity", "sysfs_root",
                     "minimum_interval_days"] {
             #expect(text.contains("\n\(key) = "), "\(key) missing from config/needled.toml")
+        }
+        // The factory calibration is documented but left out (absent: uncalibrated).
+        for key in ["zero_counts", "mm_per_count"] {
+            #expect(text.contains("\n# \(key) = "), "\(key) not documented in config/needled.toml")
         }
         for role in LineRole.allCases {
             #expect(text.contains("[hardware.gpio.\(role.rawValue)]"), "\(role.rawValue) missing")

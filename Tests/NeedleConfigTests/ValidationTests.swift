@@ -181,7 +181,7 @@ struct ValidationTests {
         #expect(config.hardware.gpio.lines[.motorEnable] == LineSpec(offset: 23, activeLow: false, bias: .pullDown))
         #expect(config.hardware.gpio.lines[.brake] == LineRole.defaultSpecs[.brake])
         #expect(config.hardware.i2c.address == 0x40)
-        #expect(config.hardware.calibration.zeroCounts == 100)
-        #expect(config.hardware.calibration.mmPerCount == 0.002)
+        #expect(config.hardware.calibration?.zeroCounts == 100)
+        #expect(config.hardware.calibration?.mmPerCount == 0.002)
     }
 }

@@ -13,7 +13,8 @@ struct BuiltPen: Sendable {
     var kind: HardwareKind
     /// Non-nil only on the simulated pen: `sim` commands are refused (`not_simulated`) otherwise.
     var sim: SimControl?
-    var calibration: DepthCalibration
+    /// The factory calibration, if the pen has one (nil: uncalibrated until calibrated).
+    var calibration: DepthCalibration?
     /// AIN1's PWM period, from `[hardware.pwm] frequency_hz`.
     var pwmPeriodNs: UInt32
     /// The cartridge's ID EEPROM, on the depth sensor's bus (the loop owns that bus).
@@ -21,9 +22,9 @@ struct BuiltPen: Sendable {
 }
 
 extension HardwareSection {
-    /// The core's calibration (`[hardware.calibration]`).
-    var coreCalibration: DepthCalibration {
-        DepthCalibration(zeroCounts: calibration.zeroCounts, mmPerCount: calibration.mmPerCount)
+    /// The core's calibration (`[hardware.calibration]`), nil when the file gives none.
+    var coreCalibration: DepthCalibration? {
+        calibration.map { DepthCalibration(zeroCounts: $0.zeroCounts, mmPerCount: $0.mmPerCount) }
     }
 
     /// Allowed PWM frequencies: the DRV8833 switches up to 250 kHz; below 1 kHz the motor

@@ -12,7 +12,9 @@ enum SimulatedPenBuilder {
         let devices = pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus))
         return BuiltPen(
             devices: devices, clock: clock, kind: .simulated, sim: SimControl(pen: pen),
-            calibration: hardware.coreCalibration, pwmPeriodNs: try hardware.pwmPeriodNs(),
+            // The simulated pen ships calibrated (its collar model's own scale).
+            calibration: hardware.coreCalibration ?? DaemonDefaults.calibration(of: SimulatedPen.calibration),
+            pwmPeriodNs: try hardware.pwmPeriodNs(),
             cartridge: CartridgeEEPROM(bus: pen.i2cBus))
     }
 }
