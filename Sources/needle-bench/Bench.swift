@@ -60,7 +60,7 @@ struct Bench {
         // 2. Over-depth trips.
         loop.metrics.reset()
         var failedCycles = 0
-        for _ in 0..<options.trips where !driver.overDepthCycle() { failedCycles += 1 }
+        for cycle in 0..<options.trips where !driver.overDepthCycle(cycle) { failedCycles += 1 }
         let trips = loop.metrics.snapshot().tripLatenciesNs.map { Double($0) / 1000 }
         thread.stop()
 

@@ -41,13 +41,25 @@ struct Driver {
         } && wait(0.5) { loop.status().motorOn }
     }
 
-    /// Run at 0.95 mm in home mode, push the collar to 1.10 mm, wait for the trip.
-    func overDepthCycle() -> Bool {
+    /// Pulls the cartridge and seats a fresh one (one cartridge serves one session, and
+    /// every trip ends its session), then waits until the loop has read it as unused.
+    func seatNewCartridge(_ number: Int) -> Bool {
+        pen.removeCartridge()
+        guard wait(0.5, until: { loop.status().cartridge == .absent }) else { return false }
+        pen.insertCartridge(serial: "BENCH\(number)", lot: "BENCH-LOT", needles: 36)
+        return wait(0.5) {
+            if case .identified(let info) = loop.status().cartridge { !info.used } else { false }
+        }
+    }
+
+    /// Run at 0.95 mm in home mode on a fresh cartridge, push the collar to 1.10 mm, wait
+    /// for the trip.
+    func overDepthCycle(_ number: Int) -> Bool {
         guard wait(1, until: {
             guard settle(at: 0.95) else { return false }
             _ = loop.command(.clear, nowNs: clock.nowNanoseconds())
             return loop.status().faults.isEmpty
-        }), startTreatment(depth: 0.95, speed: 5) else { return false }
+        }), seatNewCartridge(number), startTreatment(depth: 0.95, speed: 5) else { return false }
         pen.setDepth(mm: 1.10)
         return wait(0.5) { loop.status().faults.contains(.depthLimit) }
     }

@@ -23,6 +23,9 @@ public final class ControlLoop: @unchecked Sendable {
     /// Reads the seated cartridge's identity a transfer per tick and writes its used marker;
     /// nil for a pen without an ID EEPROM (the supervisor then sees `.unknown`).
     private var cartridge: CartridgeChannel?
+    /// What the reader reported after the previous tick's outputs (the supervisor sees the
+    /// cartridge one tick late; the trip path never waits for an EEPROM transfer).
+    private var cartridgeStatus = CartridgeStatus.unknown
     /// PWM period on AIN1: 20 kHz, above hearing and the DRV8833's comfortable maximum.
     public static let pwmPeriodNs: UInt32 = 50_000
     /// This pen's AIN1 period (`[hardware.pwm] frequency_hz`); set once, read by each tick.
@@ -68,10 +71,15 @@ public final class ControlLoop: @unchecked Sendable {
             return (command, !before.contains(.depthLimit) && s.faults.contains(.depthLimit))
         }
         writeOutputs(command)
-        cartridge?.apply(command)
         if trippedOnDepth, !command.motorEnable {
             // From the read of the bad sample (the tick's start) to the enable line written low.
             metrics.recordTrip(latencyNs: SystemClockReading.now() &- startedNs)
+        }
+        // The cartridge's EEPROM after the outputs: its transfer (~100 µs on a real bus
+        // while an identity is read or the used marker written) never delays a trip.
+        if cartridge != nil {
+            cartridge?.apply(command)
+            cartridgeStatus = cartridge?.poll(nowNs: nowNs, present: readings.cartridgePresent) ?? .unknown
         }
         metrics.recordTickCost(SystemClockReading.now() &- startedNs)
         metrics.lastTickNs.store(nowNs, ordering: .releasing)
@@ -90,8 +98,7 @@ public final class ControlLoop: @unchecked Sendable {
         readings.estop = (try? devices.estop.read()) ?? true
         readings.driverFault = ((try? devices.driverFault.read()) ?? true) || outputWriteFailed
         readings.cartridgePresent = (try? devices.cartridgePresent.read()) ?? false
-        // After the depth read, so the sensor's sample is never delayed by the EEPROM.
-        readings.cartridge = cartridge?.poll(nowNs: nowNs, present: readings.cartridgePresent) ?? .unknown
+        readings.cartridge = cartridgeStatus
         readings.outputsWritten = !outputWriteFailed
         if let tach = try? devices.tach.drainActivations() {
             readings.strokes = tach.count

@@ -3,10 +3,12 @@ import NeedleDrivers
 
 /// The control loop's side of the cartridge: owns the `CartridgeReader`, turns its status
 /// into the core's `CartridgeStatus`, and passes the supervisor's mark-used request on.
-/// Two calls per tick, both allocation-free and at most one I2C transfer:
+/// Two calls per tick, after the outputs are written (so a trip never waits for an EEPROM
+/// transfer), both allocation-free and at most one I2C transfer; the status feeds the
+/// next tick's readings:
 /// ```
-/// readings.cartridge = cartridge.poll(nowNs: nowNs, present: readings.cartridgePresent)  // after the depth read
-/// cartridge.apply(command)                                                             // after the outputs
+/// cartridge.apply(command)
+/// status = cartridge.poll(nowNs: nowNs, present: readings.cartridgePresent)
 /// ```
 public struct CartridgeChannel: Sendable {
     public private(set) var reader: CartridgeReader
