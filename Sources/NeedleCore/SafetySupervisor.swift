@@ -41,6 +41,9 @@ public struct SafetySupervisor: Sendable {
     private var selfTestSpinning = false
     /// The current treatment session, or the last one once it closed (for the record).
     private var session: SessionTally?
+    /// The one closed before `session` opened: a reader that looks less often than
+    /// sessions change (the recorder, every 100 ms) still sees how it ended.
+    private var previousSession: SessionTally?
     private var sessionsOpened: UInt64 = 0
 
     /// Input states of the last tick, to tell whether a fault's cause is still there.
@@ -219,6 +222,7 @@ public struct SafetySupervisor: Sendable {
         sessionsOpened += 1
         var info: CartridgeInfo?
         if case .identified(let identified) = cartridge { info = identified }
+        previousSession = session
         session = SessionTally(sequence: sessionsOpened, plan: plan, mode: mode, cartridge: info, openedNs: nowNs)
     }
 
@@ -509,7 +513,7 @@ public struct SafetySupervisor: Sendable {
             lastStopReason: lastStopReason, duty: duty, calibrated: config.calibrated,
             calibration: config.calibrated ? config.calibration : nil, pendingZeroCounts: pendingZero,
             calibrationCandidate: calibrationCandidate, cartridge: cartridge, cartridgeMarkPending: markPending,
-            selfTest: selfTestResult, session: current)
+            selfTest: selfTestResult, session: current, previousSession: previousSession)
     }
 }
 

@@ -51,5 +51,7 @@ public struct SupervisorStatus: Sendable, Equatable {
     public var selfTest: SelfTestResult
     /// The open treatment session, else the last one closed (nil before the first start).
     public var session: SessionTally?
+    /// The session closed before `session` opened.
+    public var previousSession: SessionTally?
     public var window: DepthWindow { mode.window }
 }

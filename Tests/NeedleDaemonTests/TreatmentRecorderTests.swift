@@ -160,3 +160,34 @@ struct TreatmentRecorderTests {
         #expect(rows.map(\.targetDepthMM) == [0.5, 0.6])
     }
 }
+
+@Suite("Treatment records when sessions change faster than the recorder looks")
+struct FastSessionRecordTests {
+    @Test("a session stopped and replaced between two looks is closed as stopped, not left open")
+    func replacedBetweenLooks() throws {
+        let wall = ManualWallClock()
+        let store = try TreatmentRecordStore.inMemory()
+        let r = TreatmentRecorder(store: store, wallClock: wall, logger: Logger(label: "test"))
+        let h = SimLoopHarness()
+        _ = try h.startTreatment(depth: 0.5).get()
+        h.tick(300)
+        r.observe(h.loop.status(), nowNs: h.clock.nowNanoseconds())
+        // Within one 100 ms look: stop, a new plan (ends session 1), a new cartridge, start.
+        _ = h.command(.stop)
+        _ = h.command(.disarm)
+        h.pen.removeCartridge()
+        h.tick(5)
+        h.pen.insertCartridge(serial: "CX-9", lot: "L9", needles: 12)
+        h.tick(until: { if case .identified = h.loop.status().cartridge { true } else { false } }, limit: 200)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        _ = try h.command(.start).get()
+        h.tick(20)
+        r.observe(h.loop.status(), nowNs: h.clock.nowNanoseconds())
+        let rows = try store.history()
+        #expect(rows.count == 2)
+        #expect(rows.first?.endReason == "stopped")
+        #expect(rows.first?.strokes ?? 0 > 10)
+        #expect(rows.last?.endReason == nil)
+        #expect(rows.last?.cartridgeSerial == "CX-9")
+    }
+}

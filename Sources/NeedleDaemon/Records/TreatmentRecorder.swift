@@ -70,6 +70,14 @@ public final class TreatmentRecorder: Sendable {
         let nowMs = wallClock.nowUnixMs()
         func wallMs(_ ns: UInt64) -> Int64 { nowMs - Int64(nowNs.nanoseconds(since: ns) / 1_000_000) }
         do throws(RecordStoreError) {
+            // A session that closed and was followed by another between two looks: its
+            // close is in `previousSession`.
+            if let tracked = bookkeeping.tracked, tracked.sequence != tally.sequence,
+               let previous = status.previousSession, previous.sequence == tracked.sequence, previous.end != nil {
+                try write(previous, tracked, closedAtMs: previous.closedNs.map(wallMs), nowMs: nowMs)
+                bookkeeping.tracked = nil
+                bookkeeping.closedThrough = previous.sequence
+            }
             if bookkeeping.tracked?.sequence != tally.sequence {
                 guard tally.sequence > bookkeeping.closedThrough else { return }
                 var opening = SessionRecord.record(
