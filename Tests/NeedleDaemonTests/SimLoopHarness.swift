@@ -57,6 +57,17 @@ struct SimLoopHarness {
         loop.command(command, nowNs: clock.nowNanoseconds())
     }
 
+    /// Ticks until the loop has read the seated cartridge (~50 ms after power-up or a reseat),
+    /// or gave up on it; at most 500 ticks (a pen with none seated waits them all).
+    func waitForCartridge() {
+        tick(until: {
+            switch loop.status().cartridge {
+            case .identified, .unreadable: true
+            case .unknown, .absent, .reading: false
+            }
+        }, limit: 500)
+    }
+
     /// Runs the self-test to its end (at most 2 s) and returns its result.
     func runSelfTest() -> SelfTestResult {
         _ = command(.selfTest)
@@ -70,8 +81,7 @@ struct SimLoopHarness {
     func startTreatment(depth: Double, speed: Int = 5, mode: Mode = .home) -> Result<CommandOutcome, Refusal> {
         if mode != loop.status().mode { _ = command(.setMode(mode, authorized: true)) }
         moveCollar(to: depth)
-        // The cartridge's identity takes ~50 ms to read after power-up or a reseat.
-        tick(until: { loop.status().cartridge != .reading && loop.status().cartridge != .unknown }, limit: 500)
+        waitForCartridge()
         if case .failure(let refusal) = command(.arm(Plan(targetDepthMM: depth, speedLevel: speed))) {
             return .failure(refusal)
         }

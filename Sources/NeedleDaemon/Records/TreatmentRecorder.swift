@@ -9,14 +9,19 @@ import Synchronization
 ///
 /// It watches the supervisor's `SupervisorStatus.session` from its own thread (`observe`
 /// is called there, every 100 ms): disk writes wait for fsync, so they never run on the
-/// control loop or the socket threads. The lock guards the bookkeeping only, never a write.
+/// control loop or the socket threads. `progress` belongs to that thread (its lock is
+/// never contended); the router only touches `armedBy` and `lastFailure`.
 public final class TreatmentRecorder: Sendable {
     public static let progressIntervalNs: UInt64 = 1_000_000_000
 
     public let store: TreatmentRecordStore
     let wallClock: any WallClock
     let logger: Logger
-    private let state = Mutex(State())
+    private let progress = Mutex(Progress())
+    /// Who armed the plan now armed (the next session's `peer_uid`).
+    private let armedBy = Mutex<UInt32?>(nil)
+    /// The last write's failure, until a write succeeds again.
+    private let lastFailure = Mutex<RecordStoreError?>(nil)
 
     struct Tracked: Sendable {
         var sequence: UInt64
@@ -26,15 +31,11 @@ public final class TreatmentRecorder: Sendable {
         var lastWriteNs: UInt64
     }
 
-    struct State: Sendable {
+    struct Progress: Sendable {
         /// The open session's row.
         var tracked: Tracked?
         /// The highest session sequence whose row is closed.
         var closedThrough: UInt64 = 0
-        /// Who armed the plan now armed (the session's `peer_uid`).
-        var armedBy: UInt32?
-        /// The last write's failure, until a write succeeds again.
-        var failure: RecordStoreError?
     }
 
     public init(store: TreatmentRecordStore, wallClock: any WallClock, logger: Logger) {
@@ -55,18 +56,21 @@ public final class TreatmentRecorder: Sendable {
 
     /// The peer whose `arm` was accepted: the next session's `peer_uid`.
     public func noteArmed(by uid: UInt32) {
-        state.withLock { $0.armedBy = uid }
+        armedBy.withLock { $0 = uid }
     }
 
     /// Why the last write failed, while it keeps failing (arming is refused meanwhile: a
     /// session the pen cannot record is not started).
-    public var failure: RecordStoreError? { state.withLock { $0.failure } }
+    public var failure: RecordStoreError? { lastFailure.withLock { $0 } }
 
     /// Records what changed in `status.session` since the last call. `nowNs` is the
     /// monotonic time the status was taken at (the tally's times are monotonic).
     public func observe(_ status: SupervisorStatus, nowNs: UInt64) {
         guard let tally = status.session else { return }
-        var bookkeeping = state.withLock { $0 }
+        var bookkeeping = progress.withLock { $0 }
+        // Every way out, early returns included, keeps what was written.
+        defer { progress.withLock { [bookkeeping] in $0 = bookkeeping } }
+        let arming = armedBy.withLock { $0 }
         let nowMs = wallClock.nowUnixMs()
         func wallMs(_ ns: UInt64) -> Int64 { nowMs - Int64(nowNs.nanoseconds(since: ns) / 1_000_000) }
         do throws(RecordStoreError) {
@@ -82,12 +86,12 @@ public final class TreatmentRecorder: Sendable {
                 guard tally.sequence > bookkeeping.closedThrough else { return }
                 var opening = SessionRecord.record(
                     tally, startedAtMs: wallMs(tally.openedNs), endedAtMs: nil, updatedAtMs: nowMs,
-                    peerUID: bookkeeping.armedBy, id: nil)
+                    peerUID: arming, id: nil)
                 opening.endReason = nil
                 let rowID = try store.open(opening)
                 bookkeeping.tracked = Tracked(
                     sequence: tally.sequence, rowID: rowID, startedAtMs: opening.startedAtMs,
-                    peerUID: bookkeeping.armedBy, lastWriteNs: nowNs)
+                    peerUID: arming, lastWriteNs: nowNs)
                 logger.notice("treatment session opened", metadata: [
                     "record": "\(rowID)", "area": "\(tally.plan.area ?? "-")", "depth_mm": "\(tally.plan.targetDepthMM)",
                     "cartridge": "\(tally.cartridge?.serial.text ?? "-")", "override": "\(tally.plan.override)",
@@ -106,18 +110,13 @@ public final class TreatmentRecorder: Sendable {
                 tracked.lastWriteNs = nowNs
                 bookkeeping.tracked = tracked
             }
-            bookkeeping.failure = nil
+            lastFailure.withLock { $0 = nil }
         } catch {
-            if bookkeeping.failure != error {
-                logger.error("treatment record could not be written", metadata: ["error": "\(error)"])
+            let repeated = lastFailure.withLock { failure in
+                defer { failure = error }
+                return failure == error
             }
-            bookkeeping.failure = error
-        }
-        let result = bookkeeping
-        state.withLock { current in
-            let armedBy = current.armedBy
-            current = result
-            current.armedBy = armedBy  // an arm accepted meanwhile is kept
+            if !repeated { logger.error("treatment record could not be written", metadata: ["error": "\(error)"]) }
         }
     }
 
@@ -126,7 +125,7 @@ public final class TreatmentRecorder: Sendable {
     public func finish(_ status: SupervisorStatus, nowNs: UInt64) {
         observe(status, nowNs: nowNs)
         guard let tally = status.session, tally.end == nil,
-              let tracked = state.withLock({ $0.tracked }), tracked.sequence == tally.sequence
+              let tracked = progress.withLock({ $0.tracked }), tracked.sequence == tally.sequence
         else { return }
         let nowMs = wallClock.nowUnixMs()
         var record = SessionRecord.record(
@@ -136,7 +135,7 @@ public final class TreatmentRecorder: Sendable {
         record.endedAtMs = nowMs
         do {
             try store.update(record)
-            state.withLock { $0.tracked = nil }
+            progress.withLock { $0.tracked = nil }
             logger.notice("treatment session closed as interrupted: the daemon is stopping", metadata: [
                 "record": "\(tracked.rowID)", "strokes": "\(tally.strokes)",
             ])
