@@ -127,10 +127,10 @@ final class KernelWorld: World, @unchecked Sendable {
 
     private var scenariosPrepared = 0
 
-    /// The rig's pen was calibrated at 512 counts and 1 µm per count (what this world's
-    /// sensor physics writes), in needled's calibration file format.
-    var storedCalibration: String? {
-        "# needled depth calibration\nversion=1\nzero_counts=\(Self.zeroCounts)\nmm_per_count=\(1 / Self.countsPerMM)\n"
+    /// The rig's pen ships a factory calibration of 512 counts and 1 µm per count (what
+    /// this world's sensor physics writes): without one a real pen refuses to arm.
+    var configuration: String? {
+        "[hardware.calibration]\nzero_counts = \(Self.zeroCounts)\nmm_per_count = \(1 / Self.countsPerMM)\n"
     }
 
     /// Out for longer than a few control ticks (the reader re-reads only after it saw the

@@ -82,16 +82,18 @@ final class Runner {
             // …and with no treatment history (a re-run would otherwise meet its own last
             // session's interval guard).
             for suffix in ["", "-wal", "-shm"] { unlink(stateDirectory + "/treatments.sqlite" + suffix) }
-            if let calibration = world.storedCalibration {
-                Posix.mkdirs(stateDirectory)
-                if let error = Posix.write(calibration, to: stateDirectory + "/calibration", create: true) {
-                    throw .world("seeding the calibration: \(error)")
+            var configArguments: [String] = []
+            if let configuration = world.configuration {
+                if let error = Posix.write(configuration, to: base + ".toml", create: true) {
+                    throw .world("writing needled's configuration: \(error)")
                 }
+                configArguments = ["--config", base + ".toml"]
             }
             try world.prepare()
             let child = try Child(
                 path: options.needled,
-                arguments: world.daemonArguments + ["--socket", socket, "--state-dir", stateDirectory] + options.daemonExtra,
+                arguments: world.daemonArguments + configArguments + ["--socket", socket, "--state-dir", stateDirectory]
+                    + options.daemonExtra,
                 outputPath: logPath)
             daemon = child
             let deadline = Posix.nowNs() + options.startTimeoutNs

@@ -16,9 +16,9 @@ protocol World: AnyObject {
     func tripDelayNs(depthMM: Double) throws(HILError) -> UInt64?
     /// Pulls the cartridge and seats a fresh, unused one (a new session needs one).
     func seatNewCartridge() throws(HILError)
-    /// The calibration file the pen's state directory holds at power-on (a real pen is
-    /// calibrated once, then keeps it); nil for a world whose pen ships its own.
-    var storedCalibration: String? { get }
+    /// A configuration file for needled (`--config`), e.g. the pen's factory calibration;
+    /// nil for none.
+    var configuration: String? { get }
     /// After the scenario: stop the physics.
     func detach()
 }
@@ -91,7 +91,7 @@ final class SimWorld: World {
 
     func tripDelayNs(depthMM: Double) throws(HILError) -> UInt64? { nil }
 
-    var storedCalibration: String? { nil }
+    var configuration: String? { nil }
 
     private var cartridges = 0
 
