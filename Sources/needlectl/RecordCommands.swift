@@ -1,6 +1,11 @@
 import ArgumentParser
 import NeedleProtocol
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -69,36 +74,21 @@ struct ExportCommand: ParsableCommand {
         print("\(rows.count) session\(rows.count == 1 ? "" : "s") written to \(csv)")
     }
 
-    /// Writes next to the target and renames over it, so a failed export never leaves half
-    /// a file where a previous export was.
+    /// Foundation's atomic write: a temporary file renamed over the target, so a failed
+    /// export never leaves half a file where a previous export was.
     static func write(_ text: String, to path: String) -> String? {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { return String(cString: strerror(errno)) }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                unlink(temporary)
-                return reason
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            return nil
+        } catch let error as CocoaError {
+            // FoundationEssentials has no localized descriptions: name the errno it wraps.
+            if let posix = error.userInfo["NSUnderlyingError"] as? POSIXError {
+                return String(cString: strerror(posix.code.rawValue))
             }
-            written += n
+            return "\(error.code)"
+        } catch {
+            return "\(error)"
         }
-        if fsync(fd) != 0 || close(fd) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            return reason
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            return reason
-        }
-        return nil
     }
 }
 

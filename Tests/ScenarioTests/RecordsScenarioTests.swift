@@ -63,6 +63,9 @@ struct RecordsScenarioTests {
         #expect(try d.ctl("export", "--csv", csvPath).status == 0)
         let csv = try String(contentsOfFile: csvPath, encoding: .utf8)
         #expect(csv.split(separator: "\r\n").count == 3, "\(csv)")
+        let unwritable = try d.ctl("export", "--csv", d.stateDirectory + "/no-such-directory/export.csv")
+        #expect(unwritable.status == 1)
+        #expect(unwritable.stderr.contains("No such file or directory"), "\(unwritable.stderr)")
         #expect(d.terminate() == 0)
     }
 
