@@ -102,8 +102,7 @@ public final class CommandRouter: RequestHandler {
             // the core checks it again from this flag.
             let clinician = role(of: peer).map { $0 >= .clinician } ?? false
             if let refusal = intervalRefusal(area: args.area, override: args.override && clinician) {
-                logger.info("refused", metadata: ["code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)", "uid": "\(peer.uid)"])
-                return .failure(refusal)
+                return .failure(logRefused(refusal, peer: peer))
             }
             let result = run(.armRequest(request, clinician: clinician), peer: peer)
             if case .success = result { records?.noteArmed(by: peer.uid) }
@@ -141,8 +140,14 @@ public final class CommandRouter: RequestHandler {
 
     /// A refusal as the wire carries it, logged with the peer's uid.
     func wire(_ refusal: Refusal, peer: PeerCredentials) -> ProtocolError {
-        logger.info("refused", metadata: ["code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)", "uid": "\(peer.uid)"])
-        return ProtocolError(ErrorCode(rawValue: refusal.code.rawValue) ?? .internal, refusal.message)
+        logRefused(ProtocolError(ErrorCode(rawValue: refusal.code.rawValue) ?? .internal, refusal.message), peer: peer)
+    }
+
+    /// Every refusal of a command is one journal line with the peer's uid.
+    @discardableResult
+    func logRefused(_ error: ProtocolError, peer: PeerCredentials) -> ProtocolError {
+        logger.info("refused", metadata: ["code": "\(error.code.rawValue)", "reason": "\(error.message)", "uid": "\(peer.uid)"])
+        return error
     }
 
     /// An override lifts an area's limits: the journal keeps who did it and for what plan.

@@ -50,6 +50,4 @@ enum StatusMapping {
                 used: info.used)
         }
     }
-
-    private static func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 }

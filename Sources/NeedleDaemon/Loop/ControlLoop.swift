@@ -77,10 +77,8 @@ public final class ControlLoop: @unchecked Sendable {
         }
         // The cartridge's EEPROM after the outputs: its transfer (~100 µs on a real bus
         // while an identity is read or the used marker written) never delays a trip.
-        if cartridge != nil {
-            cartridge?.apply(command)
-            cartridgeStatus = cartridge?.poll(nowNs: nowNs, present: readings.cartridgePresent) ?? .unknown
-        }
+        cartridge?.apply(command)
+        if let status = cartridge?.poll(nowNs: nowNs, present: readings.cartridgePresent) { cartridgeStatus = status }
         metrics.recordTickCost(SystemClockReading.now() &- startedNs)
         metrics.lastTickNs.store(nowNs, ordering: .releasing)
     }

@@ -17,7 +17,4 @@ enum SessionRecord {
             cartridgeSerial: tally.cartridge?.serial.text, cartridgeLot: tally.cartridge?.lot.text,
             override: tally.plan.override, peerUID: peerUID.map { Int($0) })
     }
-
-    /// Micrometres and millihertz: what the sensor and the tach can honestly resolve.
-    static func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 }
