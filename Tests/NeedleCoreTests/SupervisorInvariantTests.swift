@@ -92,8 +92,11 @@ struct SupervisorInvariantTests {
         #expect(world.check(step: over, output: forged) != nil, "a high enable at 1.00 mm in home mode was not reported")
     }
 
-    /// Runs the whole budget in cases of `ticksPerCase`; returns one shrunk report per kind
-    /// of failure (the first case that showed it).
+    /// What a failure is, without its numbers: one report per kind.
+    static func kind(_ failure: String) -> String { String(failure.filter { !$0.isNumber }) }
+
+    /// Runs the whole budget in cases of `ticksPerCase`, checking every tick of every case
+    /// (a case goes on after a failure); returns one shrunk report per kind of failure.
     static func runBudget(calibrated: Bool, budgetDivisor: UInt64 = 1) -> [String] {
         let budget = max(1, (environment("NEEDLE_INVARIANT_TICKS") ?? 200_000) / budgetDivisor)
         let master = environment("NEEDLE_INVARIANT_SEED") ?? 0x6E65_6564_6C65_6421
@@ -103,43 +106,48 @@ struct SupervisorInvariantTests {
         let only = environment("NEEDLE_INVARIANT_CASE")
         var kinds = Set<String>()
         var reports: [String] = []
-        var failedCases = 0
+        var failedTicks = 0
+        var checked = 0
         for index in 0..<(only == nil ? cases : 1) {
             let seed = only ?? rng.next()
             let steps = Step.generate(seed: seed, count: ticksPerCase)
             let mode: Mode = seed % 2 == 0 ? .home : .clinical
-            guard let failure = InvariantWorld.run(steps, calibrated: calibrated, mode: mode) else { continue }
-            failedCases += 1
-            let kind = String(failure.drop { $0 != ":" }.filter { !$0.isNumber })
-            guard kinds.insert(kind).inserted else { continue }
-            let shrunk = shrink(steps, calibrated: calibrated, mode: mode)
-            let shrunkFailure = InvariantWorld.run(shrunk, calibrated: calibrated, mode: mode) ?? failure
-            let listing = shrunk.enumerated()
-                .filter { shrunk.count <= 40 || !$0.element.isQuiet || $0.offset >= shrunk.count - 3 }
-                .map { "  tick \($0.offset): \($0.element)" }.joined(separator: "\n")
-            let report = """
-                invariant broken: master seed \(master), case \(index) (seed \(seed)), \(mode) mode, \
-                calibrated \(calibrated)
-                first failure: \(failure)
-                shrunk to \(shrunk.count) ticks (beyond 40, quiet 1 ms ticks before the last 3 are not listed): \(shrunkFailure)
-                \(listing)
-                replay: NEEDLE_INVARIANT_CASE=\(seed) swift test --filter SupervisorInvariantTests
-                """
-            reports.append(report)
+            let failures = InvariantWorld.failures(steps, calibrated: calibrated, mode: mode)
+            checked += steps.count
+            failedTicks += failures.count
+            for (tick, failure) in failures where kinds.insert(kind(failure)).inserted {
+                let wanted = kind(failure)
+                let shrunk = shrink(steps, calibrated: calibrated, mode: mode, kind: wanted)
+                let shrunkFailure = InvariantWorld.failures(shrunk, calibrated: calibrated, mode: mode)
+                    .first { kind($0.message) == wanted }.map { "tick \($0.tick): \($0.message)" } ?? "(did not shrink)"
+                let listing = shrunk.enumerated()
+                    .filter { shrunk.count <= 40 || !$0.element.isQuiet || $0.offset >= shrunk.count - 3 }
+                    .map { "  tick \($0.offset): \($0.element)" }.joined(separator: "\n")
+                reports.append("""
+                    invariant broken: master seed \(master), case \(index) (seed \(seed)), \(mode) mode, \
+                    calibrated \(calibrated)
+                    first failure: tick \(tick): \(failure)
+                    shrunk to \(shrunk.count) ticks (beyond 40, quiet 1 ms ticks before the last 3 are not listed): \(shrunkFailure)
+                    \(listing)
+                    replay: NEEDLE_INVARIANT_CASE=\(seed) swift test --filter SupervisorInvariantTests
+                    """)
+            }
         }
-        print("supervisor invariants: \(only == nil ? cases : 1) cases × \(ticksPerCase) ticks, calibrated \(calibrated): "
-            + "\(failedCases) cases failed, \(reports.count) kinds of failure")
+        print("supervisor invariants, calibrated \(calibrated): \(checked) ticks checked in \(checked / ticksPerCase) cases; "
+            + "\(failedTicks) ticks broke an invariant, \(reports.count) kinds of failure")
         for report in reports { print(report) }
         return reports
     }
 
-    /// Greedy shrinking: cut after the failing tick, then quieten and delete chunks of
-    /// steps while the case still fails.
-    static func shrink(_ original: [Step], calibrated: Bool, mode: Mode) -> [Step] {
-        func fails(_ steps: [Step]) -> Bool { InvariantWorld.run(steps, calibrated: calibrated, mode: mode) != nil }
+    /// Greedy shrinking: cut after the first tick that fails with `kind`, then delete and
+    /// quieten chunks of steps while the case still fails that way.
+    static func shrink(_ original: [Step], calibrated: Bool, mode: Mode, kind wanted: String) -> [Step] {
+        func fails(_ steps: [Step]) -> Bool {
+            InvariantWorld.failures(steps, calibrated: calibrated, mode: mode).contains { kind($0.message) == wanted }
+        }
         var steps = original
-        if let tick = InvariantWorld.failingTick(steps, calibrated: calibrated, mode: mode) {
-            steps = Array(steps.prefix(tick + 1))
+        if let first = InvariantWorld.failures(steps, calibrated: calibrated, mode: mode).first(where: { kind($0.message) == wanted }) {
+            steps = Array(steps.prefix(first.tick + 1))
         }
         var chunk = max(1, steps.count / 2)
         while chunk >= 1 {
@@ -379,20 +387,14 @@ struct InvariantWorld {
         }
     }
 
-    static func run(_ steps: [Step], calibrated: Bool, mode: Mode) -> String? {
+    /// Every tick that broke an invariant, with what broke (a case goes on after a failure).
+    static func failures(_ steps: [Step], calibrated: Bool, mode: Mode) -> [(tick: Int, message: String)] {
         var world = InvariantWorld(calibrated: calibrated, mode: mode)
-        for step in steps {
-            if let failure = world.check(step: step, output: nil) { return "tick \(world.tick - 1): \(failure)" }
+        var found: [(tick: Int, message: String)] = []
+        for (index, step) in steps.enumerated() {
+            if let failure = world.check(step: step, output: nil) { found.append((index, failure)) }
         }
-        return nil
-    }
-
-    static func failingTick(_ steps: [Step], calibrated: Bool, mode: Mode) -> Int? {
-        var world = InvariantWorld(calibrated: calibrated, mode: mode)
-        for (index, step) in steps.enumerated() where world.check(step: step, output: nil) != nil {
-            return index
-        }
-        return nil
+        return found
     }
 
     /// Applies one step (command, then tick) and checks every invariant; `output` forges the
@@ -401,14 +403,16 @@ struct InvariantWorld {
         tick += 1
         let faultsBefore = supervisor.faults
         var clearAccepted = false
+        // The tick is always applied, so a case can go on after a failure; the first
+        // broken invariant of the step is what is reported.
+        var broken: String?
         if let command = step.command {
             let result = supervisor.handle(command.command, nowNs: nowNs)
             if command == .clear, case .success = result { clearAccepted = true }
             if !faultsBefore.isSubset(of: supervisor.faults), !clearAccepted {
-                return "faults \(faultsBefore.codes) dropped by \(command) without an accepted clear"
-            }
-            if clearAccepted, let cause = causePresent(faultsBefore, step: step) {
-                return "clear accepted while the cause of \(cause) is present"
+                broken = "faults \(faultsBefore.codes) dropped by \(command) without an accepted clear"
+            } else if clearAccepted, let cause = causePresent(faultsBefore, step: step) {
+                broken = "clear accepted while the cause of \(cause) is present"
             }
         }
         let faultsBeforeTick = supervisor.faults
@@ -474,9 +478,10 @@ struct InvariantWorld {
         lastCartridgePresent = step.cartridgePresent
 
         let state = supervisor.state
-        if judged.motorEnable, let broken = enableViolation(
+        if broken != nil { return broken }
+        if judged.motorEnable, let violation = enableViolation(
             input: input, jumped: jumped, step: step, mode: mode, state: state, wasSpinningOrRunning: wasSpinningOrRunning) {
-            return "\(broken) [\(state.rawValue)]"
+            return "\(violation) [\(state.rawValue)]"
         }
         if !faultsBeforeTick.isSubset(of: supervisor.faults) {
             return "faults \(faultsBeforeTick.codes) cleared by a tick"
