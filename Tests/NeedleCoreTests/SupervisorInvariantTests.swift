@@ -43,7 +43,7 @@ struct SupervisorInvariantTests {
     /// was not recorded": then delete the entry (and the `withKnownIssue` once empty).
     static let knownFindings: [(text: String, item: String)] = [
         ("(between 3.00 and 3.05 mm)", "§2.15: the clinical trip is at ≥ 3.05 mm, not > 3.00 mm"),
-        ("(an implausible jump)", "§2.6: an over-limit sample judged an implausible jump does not trip in its tick"),
+        ("(rejected by the supervisor as implausible)", "§2.6: an over-limit sample judged an implausible jump does not trip"),
         ("after a clock gap", "§2.6: a loop that overran past the sensor timeout stamps its next sample valid"),
         ("uncalibrated pen", "§2.1: the self-test spins an uncalibrated pen"),
         ("[self_test]", "§2.1: the self-test's first spin tick is unchecked, and its spin ignores invalid samples"),
@@ -357,6 +357,8 @@ struct InvariantWorld {
     /// The oracle's view of the samples: newest valid depth, its time, invalid samples since.
     var lastValidMM: Double?
     var lastValidNs: UInt64 = 0
+    /// The supervisor did not take the newest valid sample (it judged it a jump).
+    var lastValidRejected = false
     var invalidSince = 0
     var consistentValid = 0
     var rawUnchangedSinceNs: UInt64 = 0
@@ -374,9 +376,9 @@ struct InvariantWorld {
     }
 
     /// A note that tells the known findings of today's core from new ones.
-    static func why(_ mm: Double, jumped: Bool, mode: Mode) -> String {
+    static func why(_ mm: Double, rejected: Bool, mode: Mode) -> String {
         if mode == .clinical, mm > 3.00, mm < 3.05 - 1e-9 { return "(between 3.00 and 3.05 mm)" }
-        return jumped ? "(an implausible jump)" : "(a plausible sample)"
+        return rejected ? "(rejected by the supervisor as implausible)" : "(a sample the supervisor took)"
     }
 
     /// Rule 1's limit as DESIGN.md §3 states it: home ≥ 1.00, clinical > 3.00.
@@ -458,12 +460,14 @@ struct InvariantWorld {
             let mm = calibration.depthMM(rawAngle: value)
             if good, (-0.2...3.2).contains(mm) { sampleMM = mm }
         }
-        // Would the supervisor's jump rule reject this sample? (Rule 1 says: trip anyway.)
-        var jumped = false
-        if let mm = sampleMM, let previous = lastValidMM {
-            jumped = abs(mm - previous) > 0.03 + 50 * Double(nowNs - lastValidNs) / 1e9
+        // Did the supervisor reject this over-limit sample (as an implausible jump)? Its fresh
+        // depth is not the sample then. Rule 1 says: trip anyway. Asked only beyond the limit.
+        var rejected = false
+        if let mm = sampleMM, Self.beyondLimit(mm, mode: mode) {
+            rejected = supervisor.status().depthMM.map { abs($0 - mm) > 1e-12 } ?? true
         }
         if let mm = sampleMM {
+            lastValidRejected = rejected
             lastValidMM = mm
             lastValidNs = nowNs
             invalidSince = 0
@@ -480,7 +484,7 @@ struct InvariantWorld {
         let state = supervisor.state
         if broken != nil { return broken }
         if judged.motorEnable, let violation = enableViolation(
-            input: input, jumped: jumped, step: step, mode: mode, state: state, wasSpinningOrRunning: wasSpinningOrRunning) {
+            input: input, rejected: rejected, step: step, mode: mode, state: state, wasSpinningOrRunning: wasSpinningOrRunning) {
             return "\(violation) [\(state.rawValue)]"
         }
         if !faultsBeforeTick.isSubset(of: supervisor.faults) {
@@ -491,7 +495,7 @@ struct InvariantWorld {
 
     /// Why a high enable breaks invariants 1-3, if it does.
     func enableViolation(
-        input: DepthInput, jumped: Bool, step: Step, mode: Mode, state: SupervisorState, wasSpinningOrRunning: Bool
+        input: DepthInput, rejected: Bool, step: Step, mode: Mode, state: SupervisorState, wasSpinningOrRunning: Bool
     ) -> String? {
         let calibration = SupervisorInvariantTests.calibration
         if !supervisor.config.calibrated { return "enable high on an uncalibrated pen" }
@@ -500,14 +504,14 @@ struct InvariantWorld {
         if case .reading(let value, let good) = input, good {
             let mm = calibration.depthMM(rawAngle: value)
             if (-0.2...3.2).contains(mm), Self.beyondLimit(mm, mode: mode) {
-                return "enable high in the tick of a sample at \(mm) mm, beyond the \(mode) limit \(Self.why(mm, jumped: jumped, mode: mode))"
+                return "enable high in the tick of a sample at \(mm) mm, beyond the \(mode) limit \(Self.why(mm, rejected: rejected, mode: mode))"
             }
         }
         guard let valid = lastValidMM, invalidSince < 3, nowNs - lastValidNs <= 5_000_000 else {
             return "enable high without a fresh valid sample (\(invalidSince) invalid since, last \(nowNs - lastValidNs) ns ago)"
         }
         if Self.beyondLimit(valid, mode: mode) {
-            return "enable high with the newest valid sample \(valid) mm beyond the \(mode) limit \(Self.why(valid, jumped: false, mode: mode))"
+            return "enable high with the newest valid sample \(valid) mm beyond the \(mode) limit \(Self.why(valid, rejected: lastValidRejected, mode: mode))"
         }
         if wasSpinningOrRunning, step.dtNs > 5_000_000 {
             return "enable high after a clock gap of \(step.dtNs / 1_000_000) ms (stale sensor)"
@@ -522,7 +526,7 @@ struct InvariantWorld {
         if faults.contains(.driverFault), lastDriverFault { return "driver_fault" }
         if faults.contains(.cartridgeRemoved), !lastCartridgePresent { return "cartridge_removed" }
         if faults.contains(.depthLimit), let mm = lastValidMM, Self.beyondLimit(mm, mode: supervisor.mode) {
-            return "depth_limit (\(mm) mm)"
+            return "depth_limit (\(mm) mm) \(Self.why(mm, rejected: lastValidRejected, mode: supervisor.mode))"
         }
         if faults.contains(.sensorFault), consistentValid < 3 { return "sensor_fault (\(consistentValid) valid in a row)" }
         if faults.contains(.sensorFault), nowNs - rawUnchangedSinceNs >= 50_000_000 { return "sensor_fault (raw frozen)" }
