@@ -23,4 +23,17 @@ struct TrustedStartTests {
         #expect(h.refusalCode(h.command(.start)) == nil, "after 3 good samples")
         #expect(h.tick(depth: 0.5).motorEnable)
     }
+
+    @Test("from power-up, start is refused sensor_invalid on the 1st and 2nd sample and accepted on the 3rd")
+    func startFromPowerUp() throws {
+        var h = CoreHarness()
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        h.tick(depth: 0.5)
+        #expect(h.refusalCode(h.command(.start)) == .sensorInvalid, "after 1 sample")
+        #expect(!h.tick(depth: 0.5).motorEnable)
+        #expect(h.refusalCode(h.command(.start)) == .sensorInvalid, "after 2 samples")
+        #expect(!h.tick(depth: 0.5).motorEnable)
+        #expect(h.refusalCode(h.command(.start)) == nil, "after 3 samples")
+        #expect(h.tick(depth: 0.5).motorEnable)
+    }
 }
