@@ -25,9 +25,28 @@ struct DepthTracker: Sendable {
         case invalid
     }
 
-    /// Takes one sample; returns whether it was valid and whether the sensor has now failed
-    /// (too many invalid samples or none valid for too long).
-    mutating func accept(_ input: DepthInput, nowNs: UInt64, config: SafetyConfig) -> (Verdict, failed: Bool) {
+    /// What one sample did to the sensor's standing.
+    struct Outcome: Equatable {
+        var verdict: Verdict
+        /// `invalidSampleLimit` invalid samples in a row: the sensor has failed.
+        var failed: Bool
+        /// No valid sample for `sensorTimeoutNs` before this one (a dead sensor, or a loop
+        /// that overran). Judged before this sample counts, so a late valid sample cannot
+        /// hide the gap; the tracker trusts nothing from before it.
+        var gap: Bool
+    }
+
+    /// Takes one sample; returns whether it was valid, whether the sensor has now failed
+    /// (too many invalid samples in a row) and whether a gap preceded it.
+    mutating func accept(_ input: DepthInput, nowNs: UInt64, config: SafetyConfig) -> Outcome {
+        // Staleness first: the time since the last valid sample, before this one is judged.
+        let gap = nowNs.nanoseconds(since: lastValidNs) > config.sensorTimeoutNs
+        if gap {
+            // No old sample may vouch for a new one across a gap (the jump check would
+            // otherwise compare against a depth of unknown age).
+            lastValidMM = nil
+            consistentRun = 0
+        }
         let verdict = judge(input, nowNs: nowNs, config: config)
         switch verdict {
         case .valid(let mm):
@@ -41,14 +60,13 @@ struct DepthTracker: Sendable {
             consistentRun = 0
             currentValid = false
         }
-        let stale = nowNs.nanoseconds(since: lastValidNs) > config.sensorTimeoutNs
-        let failed = invalidRun >= config.invalidSampleLimit || stale
+        let failed = invalidRun >= config.invalidSampleLimit
         if failed {
             // Start again from nothing: after a failure no old sample may vouch for a new one.
             lastValidMM = nil
             consistentRun = 0
         }
-        return (verdict, failed)
+        return Outcome(verdict: verdict, failed: failed, gap: gap)
     }
 
     private func judge(_ input: DepthInput, nowNs: UInt64, config: SafetyConfig) -> Verdict {

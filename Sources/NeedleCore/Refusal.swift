@@ -27,6 +27,8 @@ public struct Refusal: Error, Sendable, Equatable {
         case tooSoon = "too_soon"
         /// The calibration's two points are too close together to give a usable scale.
         case spanTooSmall = "span_too_small"
+        /// Arming needs a passed self-test: the last one failed, was stopped, or never ran.
+        case selftestRequired = "selftest_required"
     }
 
     public var code: Code

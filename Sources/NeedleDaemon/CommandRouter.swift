@@ -109,7 +109,8 @@ public final class CommandRouter: RequestHandler {
             return result
         case .history(let arguments): return history(arguments)
         case .plan: return treatmentPlan()
-        case .selftest: return run(.selfTest, peer: peer)
+        // An operator's selftest is the full test: the only way the motor step's spin runs.
+        case .selftest: return run(.selfTest(includeMotor: true), peer: peer)
         case .calibrate(let step): return calibrate(step, peer: peer)
         case .disarm: return run(.disarm, peer: peer)
         case .start: return run(.start, peer: peer)

@@ -68,6 +68,8 @@ public final class Daemon: Sendable {
         config.toleranceMM = options.toleranceMM
         // Every pen reads its cartridge's ID EEPROM: no identity, no motor.
         config.cartridgeIdentityRequired = true
+        // A pen whose self-test failed or did not finish does not arm (DESIGN.md §3 rule 9).
+        config.selfTestRequired = true
         config.areaPresets = options.areaPresets
         let loop = ControlLoop(
             devices: pen.devices, config: config, startNs: clock.nowNanoseconds(), pwmPeriodNs: pen.pwmPeriodNs,
@@ -163,11 +165,13 @@ public final class Daemon: Sendable {
         recordTask.withLock { $0 = task }
     }
 
-    /// The power-on self-test (sensor, steadiness, cartridge, a short spin, heartbeat); a
+    /// The power-on self-test (sensor, steadiness, cartridge, heartbeat, motor off); a
     /// failure latches `selftest_failed` naming the step, which the journal reports.
     private func beginSelfTest() {
         let loop = loopThread.loop
-        switch loop.command(.selfTest, nowNs: router.clock.nowNanoseconds()) {
+        // Never the motor step: the motor turns only on an operator's action, and needled
+        // starts by itself (boot, Restart=on-failure, socket activation).
+        switch loop.command(.selfTest(includeMotor: false), nowNs: router.clock.nowNanoseconds()) {
         case .success: logger.info("power-on self-test started")
         case .failure(let refusal): logger.error("power-on self-test could not start", metadata: ["reason": "\(refusal.message)"])
         }

@@ -22,6 +22,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, Hashable {
     case cartridgeUnreadable = "cartridge_unreadable"
     case tooSoon = "too_soon"
     case spanTooSmall = "span_too_small"
+    /// Arming needs a passed self-test (the last one failed, was stopped, or never ran).
+    case selftestRequired = "selftest_required"
     /// The state directory (calibration, treatment records) could not be read or written.
     case storageFailed = "storage_failed"
     // Access and availability.

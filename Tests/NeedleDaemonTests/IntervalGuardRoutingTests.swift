@@ -71,7 +71,7 @@ struct IntervalGuardRoutingTests {
         _ = r.handle(.mode(.clinical), from: Self.clinician)
         h.tick(5)
         wall.advance(days: 10)
-        // Forehead in clinical mode: its 0.25–0.75 mm range is outside 1.00–3.00, so use cheeks.
+        // Forehead in clinical mode: its 0.25–0.75 mm range is outside 1.00–2.95, so use cheeks.
         var session = TreatmentRecord(
             startedAtMs: wall.nowUnixMs(), updatedAtMs: wall.nowUnixMs(), mode: "clinical", area: "cheeks",
             targetDepthMM: 1.5, speedLevel: 5)

@@ -102,7 +102,9 @@ public final class ControlLoop: @unchecked Sendable {
             readings.strokes = tach.count
             readings.lastStrokeNs = tach.lastNs ?? 0
         }
-        readings.triggerPresses = (try? devices.trigger.drainActivations().count) ?? 0
+        // The supervisor debounces level and edges into presses; unreadable reads released.
+        readings.triggerEdges = (try? devices.trigger.drainActivations().count) ?? 0
+        readings.triggerHeld = (try? devices.trigger.read()) ?? false
         return readings
     }
 
