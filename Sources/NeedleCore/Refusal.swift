@@ -27,6 +27,9 @@ public struct Refusal: Error, Sendable, Equatable {
         case tooSoon = "too_soon"
         /// The calibration's two points are too close together to give a usable scale.
         case spanTooSmall = "span_too_small"
+        /// The calibration does not map the collar's whole travel upwards, inside one stretch
+        /// of the sensor's circle free of the wrap and the glitch values, with a bounded scale.
+        case calibrationInvalid = "calibration_invalid"
     }
 
     public var code: Code

@@ -22,6 +22,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, Hashable {
     case cartridgeUnreadable = "cartridge_unreadable"
     case tooSoon = "too_soon"
     case spanTooSmall = "span_too_small"
+    /// A calibration that would not read the collar's whole travel right (DESIGN §3 rule 10).
+    case calibrationInvalid = "calibration_invalid"
     /// The state directory (calibration, treatment records) could not be read or written.
     case storageFailed = "storage_failed"
     // Access and availability.
