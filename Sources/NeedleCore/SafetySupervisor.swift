@@ -31,10 +31,10 @@ public struct SafetySupervisor: Sendable {
     /// Asking the loop to write the used marker (see `OutputCommand.markCartridgeUsed`).
     private var markPending = false
     /// Consecutive good raw reads (transfer worked, magnet good, no glitch value) within
-    /// `captureSpreadCounts` of each other, their range, and the last one: what the
-    /// calibration captures, since depth in mm is what it is about to define.
+    /// `captureSpreadCounts` of each other, their range and their sum: the calibration
+    /// captures their mean, since depth in mm is what it is about to define.
     private var rawGoodRun = 0
-    private var lastGoodRaw: UInt16 = 0
+    private var rawRunSum = 0
     private var rawRunRange: ClosedRange<UInt16> = 0...0
     private var pendingZero: UInt16?
     private var calibrationCandidate: DepthCalibration?
@@ -458,22 +458,26 @@ public struct SafetySupervisor: Sendable {
         let range = min(rawRunRange.lowerBound, raw)...max(rawRunRange.upperBound, raw)
         if rawGoodRun == 0 || range.upperBound - range.lowerBound > Self.captureSpreadCounts {
             rawGoodRun = 1
+            rawRunSum = Int(raw)
             rawRunRange = raw...raw
         } else {
             rawGoodRun += 1
+            rawRunSum += Int(raw)
             rawRunRange = range
         }
-        lastGoodRaw = raw
     }
 
-    /// The raw angle a calibration point may be taken from, or why there is none: the last of
-    /// `trustSamples` good reads in a row that moved no more than sensor noise.
+    /// The raw angle a calibration point may be taken from, or why there is none: the mean,
+    /// to the nearest count, of at least `trustSamples` good reads in a row that moved no
+    /// more than sensor noise (the last read alone could be off by the noise, ±2 counts: 2 %
+    /// of a 200-count span).
     private func calibrationRaw() -> Result<UInt16, Refusal> {
         if state == .running { return .failure(Refusal(.busy, "stop the motor before calibrating")) }
         guard rawGoodRun >= config.trustSamples else {
             return .failure(Refusal(.sensorInvalid, "no steady reading with a good magnet from the depth sensor (hold the collar still, then capture again)"))
         }
-        return .success(lastGoodRaw)
+        let mean = (Double(rawRunSum) / Double(rawGoodRun)).rounded()
+        return .success(UInt16(clamping: Int(mean)))
     }
 
     private mutating func calibrateZero() -> Result<CommandOutcome, Refusal> {

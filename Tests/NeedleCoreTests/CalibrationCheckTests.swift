@@ -81,7 +81,18 @@ struct CalibrationCheckTests {
         // Noise of a few counts is a still collar.
         for raw: UInt16 in [1030, 1032, 1028, 1031] { h.tick(.reading(rawAngle: raw, magnetGood: true)) }
         #expect(h.refusalCode(h.command(.calibrateZero)) == nil)
-        #expect(h.supervisor.status().pendingZeroCounts == 1031)
+        #expect(h.supervisor.status().pendingZeroCounts == 1030, "the mean of 1030, 1030, 1032, 1028, 1031")
+    }
+
+    @Test("a point is the mean of the still collar's reads, not the last one: noise of ±2 counts averages out")
+    func captureTakesTheMean() {
+        var h = uncalibrated()
+        for _ in 0..<5 {
+            h.tick(.reading(rawAngle: 998, magnetGood: true))
+            h.tick(.reading(rawAngle: 1002, magnetGood: true))
+        }
+        #expect(h.refusalCode(h.command(.calibrateZero)) == nil)
+        #expect(h.supervisor.status().pendingZeroCounts == 1000)
     }
 
     @Test("a glitch value (3839, 0) as the last read is never captured as a point")
