@@ -474,7 +474,9 @@ public struct SafetySupervisor: Sendable {
     private func calibrationRaw() -> Result<UInt16, Refusal> {
         if state == .running { return .failure(Refusal(.busy, "stop the motor before calibrating")) }
         guard rawGoodRun >= config.trustSamples else {
-            return .failure(Refusal(.sensorInvalid, "no steady reading with a good magnet from the depth sensor (hold the collar still, then capture again)"))
+            return .failure(Refusal(
+                .sensorInvalid,
+                "no steady reading with a good magnet from the depth sensor (hold the collar still, then capture again)"))
         }
         let mean = (Double(rawRunSum) / Double(rawGoodRun)).rounded()
         return .success(UInt16(clamping: Int(mean)))
