@@ -71,6 +71,8 @@ struct DepthTracker: Sendable {
 
     private func judge(_ input: DepthInput, nowNs: UInt64, config: SafetyConfig) -> Verdict {
         guard case .reading(let raw, let magnetGood) = input, magnetGood else { return .invalid }
+        // 3839 and 0 are what the AS5600 returns for no angle: never a depth, wherever zero sits.
+        if DepthCalibration.isGlitch(raw) { return .invalid }
         let mm = config.calibration.depthMM(rawAngle: raw)
         guard mm.isFinite, config.plausibleRangeMM.contains(mm) else { return .invalid }
         if let previous = lastValidMM {

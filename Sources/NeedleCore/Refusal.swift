@@ -29,6 +29,9 @@ public struct Refusal: Error, Sendable, Equatable {
         case spanTooSmall = "span_too_small"
         /// Arming needs a passed self-test: the last one failed, was stopped, or never ran.
         case selftestRequired = "selftest_required"
+        /// The calibration does not map the collar's whole travel upwards, inside one stretch
+        /// of the sensor's circle free of the wrap and the glitch values, with a bounded scale.
+        case calibrationInvalid = "calibration_invalid"
     }
 
     public var code: Code

@@ -14,9 +14,10 @@ public struct SafetyConfig: Sendable, Equatable {
     public var maxCollarSpeedMMPerS = 50.0
     /// Sensor noise allowed on top of the physical movement when judging a jump.
     public var noiseAllowanceMM = 0.03
-    /// The collar's mechanical range; a reading outside it is impossible, hence invalid
-    /// (a failed AS5600 transfer has been seen to read 3839, and intermittent 0s occur).
-    public var plausibleRangeMM: ClosedRange<Double> = -0.2...3.2
+    /// The collar's mechanical range; a reading outside it is impossible, hence invalid.
+    /// (The field-seen glitch values 3839 and 0 are invalid on their own, wherever zero sits:
+    /// `DepthCalibration.isGlitch`.)
+    public var plausibleRangeMM: ClosedRange<Double> = DepthCalibration.travelMM
     /// Consecutive consistent samples before a depth is trusted enough to start on.
     public var trustSamples = 3
     /// A raw angle that does not change at all for this long while the needles vibrate

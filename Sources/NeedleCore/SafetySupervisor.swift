@@ -30,10 +30,12 @@ public struct SafetySupervisor: Sendable {
     private var claimedSerial: CartridgeTag?
     /// Asking the loop to write the used marker (see `OutputCommand.markCartridgeUsed`).
     private var markPending = false
-    /// Consecutive good raw reads (transfer worked, magnet good) and the last one: what the
-    /// calibration captures, since depth in mm is what it is about to define.
+    /// Consecutive good raw reads (transfer worked, magnet good, no glitch value) within
+    /// `captureSpreadCounts` of each other, their range and their sum: the calibration
+    /// captures their mean, since depth in mm is what it is about to define.
     private var rawGoodRun = 0
-    private var lastGoodRaw: UInt16 = 0
+    private var rawRunSum = 0
+    private var rawRunRange: ClosedRange<UInt16> = 0...0
     private var pendingZero: UInt16?
     private var calibrationCandidate: DepthCalibration?
     private var selfTest = SelfTestSequencer(startNs: 0, includeMotor: false)
@@ -58,7 +60,12 @@ public struct SafetySupervisor: Sendable {
         var cartridgePresent = true
     }
 
+    /// A calibration that fails `CalibrationMath.problem(with:)` is not used: the pen starts
+    /// uncalibrated (refusing to arm) rather than read depths on it. The daemon refuses such a
+    /// calibration before it gets here, naming its source; this is the core's own guard.
     public init(config: SafetyConfig, startNs: UInt64) {
+        var config = config
+        if config.calibrated, CalibrationMath.problem(with: config.calibration) != nil { config.calibrated = false }
         self.config = config
         self.nowNs = startNs
         self.depth = DepthTracker(startNs: startNs)
@@ -97,12 +104,7 @@ public struct SafetySupervisor: Sendable {
             }
         }
 
-        if case .reading(let raw, true) = readings.depth {
-            rawGoodRun += 1
-            lastGoodRaw = raw
-        } else {
-            rawGoodRun = 0
-        }
+        noteCaptureRaw(readings.depth)
         // Without a calibration no depth means anything: the tracker is not fed (and the
         // motor cannot be armed), so the sensor rules start with the calibration.
         var verdict = DepthTracker.Verdict.invalid
@@ -523,13 +525,41 @@ public struct SafetySupervisor: Sendable {
         Refusal(.notCalibrated, "the depth sensor is not calibrated: run calibrate zero, then calibrate span")
     }
 
-    /// The raw angle a calibration point may be taken from, or why there is none.
+    /// Raw counts a steady collar's reads may spread over: the AS5600's noise (±2 counts on the
+    /// simulated pen). A collar still turning, or a glitch, spreads further.
+    static let captureSpreadCounts: UInt16 = 4
+
+    /// Follows the raw angle for `calibrate zero`/`span` (called every tick, allocation-free).
+    private mutating func noteCaptureRaw(_ input: DepthInput) {
+        guard case .reading(let raw, true) = input, !DepthCalibration.isGlitch(raw) else {
+            rawGoodRun = 0
+            return
+        }
+        let range = min(rawRunRange.lowerBound, raw)...max(rawRunRange.upperBound, raw)
+        if rawGoodRun == 0 || range.upperBound - range.lowerBound > Self.captureSpreadCounts {
+            rawGoodRun = 1
+            rawRunSum = Int(raw)
+            rawRunRange = raw...raw
+        } else {
+            rawGoodRun += 1
+            rawRunSum += Int(raw)
+            rawRunRange = range
+        }
+    }
+
+    /// The raw angle a calibration point may be taken from, or why there is none: the mean,
+    /// to the nearest count, of at least `trustSamples` good reads in a row that moved no
+    /// more than sensor noise (the last read alone could be off by the noise, ±2 counts: 2 %
+    /// of a 200-count span).
     private func calibrationRaw() -> Result<UInt16, Refusal> {
         if state == .running { return .failure(Refusal(.busy, "stop the motor before calibrating")) }
         guard rawGoodRun >= config.trustSamples else {
-            return .failure(Refusal(.sensorInvalid, "no steady reading with a good magnet from the depth sensor"))
+            return .failure(Refusal(
+                .sensorInvalid,
+                "no steady reading with a good magnet from the depth sensor (hold the collar still, then capture again)"))
         }
-        return .success(lastGoodRaw)
+        let mean = (Double(rawRunSum) / Double(rawGoodRun)).rounded()
+        return .success(UInt16(clamping: Int(mean)))
     }
 
     private mutating func calibrateZero() -> Result<CommandOutcome, Refusal> {
@@ -560,8 +590,8 @@ public struct SafetySupervisor: Sendable {
     }
 
     private mutating func setCalibration(_ calibration: DepthCalibration) -> Result<CommandOutcome, Refusal> {
-        guard CalibrationMath.isUsable(calibration) else {
-            return .failure(Refusal(.invalidRequest, "calibration zero \(calibration.zeroCounts), scale \(calibration.mmPerCount) mm/count is not usable"))
+        if let problem = CalibrationMath.problem(with: calibration) {
+            return .failure(Refusal(.calibrationInvalid, "\(problem); the calibration in use is unchanged"))
         }
         guard state == .idle || state == .fault else {
             return .failure(Refusal(.busy, "disarm before changing the calibration (now \(state.rawValue))"))

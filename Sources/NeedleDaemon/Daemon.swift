@@ -49,7 +49,7 @@ public final class Daemon: Sendable {
         case .linux: try LinuxPenBuilder.build(options.hardware)
         }
         let clock = pen.clock
-        var config = Self.safetyConfig(stored: stored, factory: pen.calibration)
+        var config = try Self.safetyConfig(stored: stored, factory: pen.calibration)
         if config.calibrated {
             logger.info(
                 stored == nil ? "no stored depth calibration: using the factory one" : "depth calibration loaded",
@@ -100,7 +100,16 @@ public final class Daemon: Sendable {
     /// The calibration to start with: one measured on this pen (stored in the state
     /// directory) wins, then the factory one (`[hardware.calibration]`, or the simulated
     /// pen's own); with neither, the pen is uncalibrated and refuses to arm.
-    static func safetyConfig(stored: DepthCalibration?, factory: DepthCalibration?) -> SafetyConfig {
+    /// - Throws: either one failing the core's check (DESIGN.md §3 rule 10) stops start-up.
+    ///   The store and `[hardware.calibration]` refuse theirs first with the file or key;
+    ///   this catches any other source (the simulated pen's own).
+    static func safetyConfig(stored: DepthCalibration?, factory: DepthCalibration?) throws(DaemonError) -> SafetyConfig {
+        if let stored, let problem = CalibrationMath.problem(with: stored) {
+            throw .invalidArgument("stored depth calibration: \(problem)")
+        }
+        if let factory, let problem = CalibrationMath.problem(with: factory) {
+            throw .invalidArgument("factory depth calibration: \(problem)")
+        }
         if let calibration = stored ?? factory { return SafetyConfig(calibration: calibration) }
         return SafetyConfig.uncalibrated()
     }

@@ -24,6 +24,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, Hashable {
     case spanTooSmall = "span_too_small"
     /// Arming needs a passed self-test (the last one failed, was stopped, or never ran).
     case selftestRequired = "selftest_required"
+    /// A calibration that would not read the collar's whole travel right (DESIGN §3 rule 10).
+    case calibrationInvalid = "calibration_invalid"
     /// The state directory (calibration, treatment records) could not be read or written.
     case storageFailed = "storage_failed"
     // Access and availability.

@@ -166,7 +166,7 @@ struct ValidationTests {
             [hardware.i2c]
             address = 0x40
             [hardware.calibration]
-            zero_counts = 100
+            zero_counts = 600
             mm_per_count = 0.002
             """)
         #expect(config.daemon.socket == "/tmp/n.sock")
@@ -181,7 +181,7 @@ struct ValidationTests {
         #expect(config.hardware.gpio.lines[.motorEnable] == LineSpec(offset: 23, activeLow: false, bias: .pullDown))
         #expect(config.hardware.gpio.lines[.brake] == LineRole.defaultSpecs[.brake])
         #expect(config.hardware.i2c.address == 0x40)
-        #expect(config.hardware.calibration?.zeroCounts == 100)
+        #expect(config.hardware.calibration?.zeroCounts == 600)
         #expect(config.hardware.calibration?.mmPerCount == 0.002)
     }
 }

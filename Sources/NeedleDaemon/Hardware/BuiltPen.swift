@@ -23,8 +23,33 @@ struct BuiltPen: Sendable {
 
 extension HardwareSection {
     /// The core's calibration (`[hardware.calibration]`), nil when the file gives none.
-    var coreCalibration: DepthCalibration? {
-        calibration.map { DepthCalibration(zeroCounts: $0.zeroCounts, mmPerCount: $0.mmPerCount) }
+    /// - Throws: a factory calibration that fails the core's check (DESIGN.md §3 rule 10) stops
+    ///   start-up, naming the key: a pen must not read depths on a scale known to be wrong,
+    ///   and silently running uncalibrated would hide the mistake in the file.
+    func coreCalibration() throws(DaemonError) -> DepthCalibration? {
+        do throws(ConfigError) { return try checkedCalibration() } catch { throw .invalidArgument(error.description) }
+    }
+
+    /// `[hardware.calibration]` as the core's calibration, checked as every calibration is
+    /// (DESIGN.md §3 rule 10); nil when the file gives none. Read when the file is loaded
+    /// (start-up and reload) and again when the pen is built.
+    /// - Throws: the key at fault, its value and why.
+    func checkedCalibration() throws(ConfigError) -> DepthCalibration? {
+        guard let section = calibration else { return nil }
+        let calibration = DepthCalibration(zeroCounts: section.zeroCounts, mmPerCount: section.mmPerCount)
+        guard let problem = CalibrationMath.problem(with: calibration) else { return calibration }
+        let field = "hardware.calibration.\(problem.field.rawValue)"
+        switch problem {
+        case .notFinite(_, let value):
+            throw ConfigError(.outOfRange, field: field, value: "\(value)", allowed: "finite numbers")
+        case .wrongDirection(let scale), .scaleTooFine(let scale), .scaleTooCoarse(let scale):
+            throw ConfigError(
+                .outOfRange, field: field, value: "\(scale)",
+                allowed: "\(CalibrationMath.minimumMMPerCount) (exclusive)...\(CalibrationMath.maximumMMPerCount)",
+                note: "\(problem)")
+        case .travelOffSensor(let zero, _, _, _):
+            throw ConfigError(.conflict, field: field, value: "\(zero)", allowed: "\(problem)")
+        }
     }
 
     /// Allowed PWM frequencies: the DRV8833 switches up to 250 kHz; below 1 kHz the motor

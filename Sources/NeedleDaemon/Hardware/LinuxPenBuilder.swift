@@ -16,6 +16,7 @@ enum LinuxPenBuilder {
         _ hardware: HardwareSection, consumer: String = "needled", devDirectory: String = "/dev"
     ) throws(DaemonError) -> BuiltPen {
         let periodNs = try hardware.pwmPeriodNs()
+        let factoryCalibration = try hardware.coreCalibration()
         guard let cartridgeAddress = UInt8(exactly: hardware.i2c.cartridgeAddress), cartridgeAddress < 0x80 else {
             throw .invalidArgument("hardware.i2c.cartridge_address \(hardware.i2c.cartridgeAddress) is not a 7-bit I2C address")
         }
@@ -77,7 +78,7 @@ enum LinuxPenBuilder {
             let devices = try opened.devices(sensor: sensor)
             return BuiltPen(
                 devices: devices, clock: LinuxMonotonicClock(), kind: .linux, sim: nil,
-                calibration: hardware.coreCalibration, pwmPeriodNs: periodNs,
+                calibration: factoryCalibration, pwmPeriodNs: periodNs,
                 cartridge: CartridgeEEPROM(bus: bus, address: cartridgeAddress))
         } catch {
             opened.releaseAll()

@@ -13,7 +13,7 @@ enum SimulatedPenBuilder {
         return BuiltPen(
             devices: devices, clock: clock, kind: .simulated, sim: SimControl(pen: pen),
             // The simulated pen ships calibrated (its collar model's own scale).
-            calibration: hardware.coreCalibration ?? DaemonDefaults.calibration(of: SimulatedPen.calibration),
+            calibration: try hardware.coreCalibration() ?? DaemonDefaults.calibration(of: SimulatedPen.calibration),
             pwmPeriodNs: try hardware.pwmPeriodNs(),
             cartridge: CartridgeEEPROM(bus: pen.i2cBus))
     }
