@@ -62,7 +62,8 @@ needle_gpio_line *needle_gpio_request_input(needle_gpio_chip *chip, unsigned int
                                             unsigned int debounce_us);
 /// Whether needle_gpio_request_input honours `debounce_us` (libgpiod 2.x: true; 1.6: false).
 bool needle_gpio_debounce_supported(void);
-/// Releases the line (the kernel then lets it revert: for an output, its pull wins).
+/// Releases the line. An upstream kernel then returns it to an input and its pull wins; a
+/// Raspberry Pi kernel keeps an output driven unless dtparam=strict_gpiod is set.
 void needle_gpio_line_release(needle_gpio_line *line);
 
 int needle_gpio_line_set(needle_gpio_line *line, bool active);
