@@ -43,7 +43,7 @@ struct NeedledCommand: ParsableCommand {
     @Option(help: "Control socket path (default: $NEEDLED_SOCKET, else daemon.socket).")
     var socket: String?
 
-    @Option(help: "Control-loop rate in Hz (\(DaemonOptions.rateRange.lowerBound)...\(DaemonOptions.rateRange.upperBound); below \(DaemonOptions.rateRange.lowerBound) a tick outlasts half the 5 ms sensor timeout; default: daemon.rate_hz).")
+    @Option(help: "Control-loop rate in Hz (\(DaemonOptions.rateRange.lowerBound)...\(DaemonOptions.rateRange.upperBound); below \(DaemonOptions.rateRange.lowerBound) a tick outlasts half the 5 ms sensor timeout and the heartbeat's edges half the monostable's pulse; default: daemon.rate_hz).")
     var rate: Int?
 
     @Option(name: .customLong("state-dir"), help: ArgumentHelp(
