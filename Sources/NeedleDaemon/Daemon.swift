@@ -25,9 +25,7 @@ public final class Daemon: Sendable {
 
     /// Builds everything and drives the outputs safe; starts nothing yet.
     public init(options: DaemonOptions, logger: Logger) throws(DaemonError) {
-        guard DaemonOptions.rateRange.contains(options.rateHz) else {
-            throw .invalidArgument("--rate \(options.rateHz) is outside \(DaemonOptions.rateRange.lowerBound)...\(DaemonOptions.rateRange.upperBound) Hz")
-        }
+        if let refusal = DaemonOptions.rateRefusal(options.rateHz) { throw .invalidArgument("--rate \(refusal)") }
         // The state is read before any device is opened, so a bad calibration file never
         // touches the motor outputs (like a bad configuration file).
         let (state, writable) = try StateDirectory.prepare(options.stateDirectory)
@@ -49,6 +47,7 @@ public final class Daemon: Sendable {
         case .linux: try LinuxPenBuilder.build(options.hardware)
         }
         let clock = pen.clock
+        for notice in pen.notices { logger.notice("\(notice)") }
         var config = try Self.safetyConfig(stored: stored, factory: pen.calibration)
         if config.calibrated {
             logger.info(

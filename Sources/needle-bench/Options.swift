@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NeedleDaemon
 
 /// `needle-bench [--seconds S] [--trips N] [--rate HZ]`.
 struct Options {
@@ -20,7 +21,7 @@ struct Options {
             switch arguments[index] {
             case "--seconds": seconds = Double(value).map { max($0, 1) } ?? seconds
             case "--trips": trips = Int(value).map { max($0, 1) } ?? trips
-            case "--rate": rateHz = Int(value).map { min(max($0, 100), 8000) } ?? rateHz
+            case "--rate": rateHz = Int(value).map { min(max($0, DaemonOptions.rateRange.lowerBound), DaemonOptions.rateRange.upperBound) } ?? rateHz
             default: break
             }
             index += 2

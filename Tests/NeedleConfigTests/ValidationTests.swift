@@ -20,8 +20,9 @@ struct BadValue: Sendable, CustomTestStringConvertible {
 @Suite("Config validation")
 struct ValidationTests {
     static let badValues: [BadValue] = [
-        .init("[daemon]\nrate_hz = 99", "daemon.rate_hz", .outOfRange, "100...8000"),
-        .init("[daemon]\nrate_hz = 8001", "daemon.rate_hz", .outOfRange, "100...8000"),
+        .init("[daemon]\nrate_hz = 99", "daemon.rate_hz", .outOfRange, "400...8000"),
+        .init("[daemon]\nrate_hz = 399", "daemon.rate_hz", .outOfRange, "sensor timeout"),
+        .init("[daemon]\nrate_hz = 8001", "daemon.rate_hz", .outOfRange, "400...8000"),
         .init("[daemon]\nlog_level = \"verbose\"", "daemon.log_level", .notAllowed, "trace, debug, info"),
         .init("[daemon]\nsocket = \"relative.sock\"", "daemon.socket", .notAllowed, "absolute"),
         .init("[daemon]\nsocket = \"/\(String(repeating: "x", count: 120))\"", "daemon.socket", .notAllowed, "107 bytes"),

@@ -38,7 +38,7 @@ struct DaemonLifecycleTests {
         #expect(access(path, F_OK) != 0, "socket removed")
     }
 
-    @Test("a rate outside 100...8000 Hz is refused before anything starts")
+    @Test("a rate outside 400...8000 Hz is refused before anything starts")
     func badRate() {
         #expect(throws: DaemonError.self) {
             _ = try Daemon(options: DaemonOptions(simulate: true, socketPath: "/tmp/x.sock", rateHz: 50), logger: Logger(label: "t"))

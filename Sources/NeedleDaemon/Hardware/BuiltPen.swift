@@ -19,6 +19,9 @@ struct BuiltPen: Sendable {
     var pwmPeriodNs: UInt32
     /// The cartridge's ID EEPROM, on the depth sensor's bus (the loop owns that bus).
     var cartridge: CartridgeEEPROM
+    /// What the builder could not do as configured but that does not stop the pen (a
+    /// kernel debounce the GPIO uAPI lacks): logged once at start-up.
+    var notices: [String] = []
 }
 
 extension HardwareSection {
@@ -55,6 +58,16 @@ extension HardwareSection {
     /// Allowed PWM frequencies: the DRV8833 switches up to 250 kHz; below 1 kHz the motor
     /// whines and the period no longer fits the control tick's idea of a duty.
     static let pwmFrequencyRange = 1_000...250_000
+
+    /// The trigger's kernel debounce in µs, validated (`ConfigRules.triggerDebounceMs`).
+    func triggerDebounceUs() throws(DaemonError) -> UInt32 {
+        let ms = gpio.lines[.trigger]?.debounceMs ?? 0
+        guard ConfigRules.triggerDebounceMs.contains(ms) else {
+            throw .invalidArgument(
+                "hardware.gpio.trigger.debounce_ms \(ms) is outside \(ConfigRules.triggerDebounceMs.lowerBound)...\(ConfigRules.triggerDebounceMs.upperBound) ms")
+        }
+        return UInt32(ms) * 1000
+    }
 
     /// `frequency_hz` as a period, validated.
     func pwmPeriodNs() throws(DaemonError) -> UInt32 {
