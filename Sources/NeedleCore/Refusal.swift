@@ -27,6 +27,9 @@ public struct Refusal: Error, Sendable, Equatable {
         case tooSoon = "too_soon"
         /// The calibration's two points are too close together to give a usable scale.
         case spanTooSmall = "span_too_small"
+        /// The calendar clock reads earlier than the newest treatment record: intervals
+        /// cannot be judged until it is set.
+        case clockNotSet = "clock_not_set"
     }
 
     public var code: Code

@@ -27,12 +27,15 @@ public final class CommandRouter: RequestHandler {
     let records: TreatmentRecorder?
     let wallClock: any WallClock
     let intervalGuard: IntervalGuard
+    /// Runs between reading the records and arming: lets a test switch the mode in that gap.
+    let beforeArmForTesting: (@Sendable () -> Void)?
 
     init(loop: ControlLoop, clock: any MonotonicClock, policy: AccessPolicy, hardware: HardwareKind,
          sim: SimControl?, calibrationStore: CalibrationStore, logger: Logger,
          groupsOf: @escaping @Sendable (UInt32) -> [UInt32] = AccessPolicy.supplementaryGroups,
          records: TreatmentRecorder? = nil, wallClock: any WallClock = SystemWallClock(),
-         intervalGuard: IntervalGuard = IntervalGuard()) {
+         intervalGuard: IntervalGuard = IntervalGuard(), beforeArmForTesting: (@Sendable () -> Void)? = nil) {
+        self.beforeArmForTesting = beforeArmForTesting
         self.records = records
         self.wallClock = wallClock
         self.intervalGuard = intervalGuard
@@ -95,15 +98,18 @@ public final class CommandRouter: RequestHandler {
         case .status, .watch:
             return .success(.status(status()))
         case .arm(let args):
-            let request = PlanRequest(
-                targetDepthMM: args.depthMM, speedLevel: args.speed, area: args.area, durationS: args.durationS,
-                override: args.override)
             // authorize(_:peer:) above already refused an override below the clinician role;
             // the core checks it again from this flag.
             let clinician = role(of: peer).map { $0 >= .clinician } ?? false
-            if let refusal = intervalRefusal(area: args.area, override: args.override && clinician) {
-                return .failure(logRefused(refusal, peer: peer))
+            let evidence: IntervalEvidence?
+            switch intervalEvidence(area: args.area) {
+            case .success(let read): evidence = read
+            case .failure(let refusal): return .failure(logRefused(refusal, peer: peer))
             }
+            beforeArmForTesting?()
+            let request = PlanRequest(
+                targetDepthMM: args.depthMM, speedLevel: args.speed, area: args.area, durationS: args.durationS,
+                override: args.override, interval: evidence)
             let result = run(.armRequest(request, clinician: clinician), peer: peer)
             if case .success = result { records?.noteArmed(by: peer.uid) }
             return result
