@@ -1,4 +1,6 @@
 import Logging
+import NIOCore
+import NIOPosix
 import NeedleCore
 import NeedleHAL
 import NeedleProtocol
@@ -12,6 +14,10 @@ public final class CommandRouter: RequestHandler {
     let loop: ControlLoop
     let clock: any MonotonicClock
     private let access: Mutex<AccessPolicy>
+    /// Refusal lines, rate-limited per uid so that a flood cannot crowd faults out of the journal.
+    let refusals: RefusalLog
+    /// Writes the refusal summaries of a flood that has stopped.
+    private let refusalFlush = Mutex<RepeatedTask?>(nil)
     /// Supplementary groups of a uid (the system's by default; injected by tests).
     let groupsOf: @Sendable (UInt32) -> [UInt32]
     let hardware: HardwareKind
@@ -48,6 +54,16 @@ public final class CommandRouter: RequestHandler {
         self.calibrationStore = calibrationStore
         self.logger = logger
         self.startNs = clock.nowNanoseconds()
+        self.refusals = RefusalLog(logger: logger, nowNs: startNs)
+        let refusals = refusals
+        let task = MultiThreadedEventLoopGroup.singleton.next().scheduleRepeatedTask(
+            initialDelay: .seconds(1), delay: .seconds(1)
+        ) { _ in refusals.flush(nowNs: clock.nowNanoseconds()) }
+        refusalFlush.withLock { $0 = task }
+    }
+
+    deinit {
+        refusalFlush.withLock { $0?.cancel() }
     }
 
     /// The access policy in force.
@@ -71,10 +87,12 @@ public final class CommandRouter: RequestHandler {
         if let role, role >= needed { return nil }
         let what = Self.describe(command)
         let has = role.map { "has the \($0) role" } ?? "has no role"
-        logger.warning("refused \(what): needs the \(needed) role", metadata: [
-            "uid": "\(peer.uid)", "gid": "\(peer.gid)", "pid": "\(peer.pid)", "command": "\(what)",
-            "role": "\(role?.description ?? "none")", "needed": "\(needed)",
-        ])
+        refusals.refused(uid: peer.uid, nowNs: clock.nowNanoseconds()) {
+            $0.warning("refused \(what): needs the \(needed) role", metadata: [
+                "uid": "\(peer.uid)", "gid": "\(peer.gid)", "pid": "\(peer.pid)", "command": "\(what)",
+                "role": "\(role?.description ?? "none")", "needed": "\(needed)",
+            ])
+        }
         return ProtocolError(.unauthorized, "\(what) needs the \(needed) role; uid \(peer.uid) \(has)")
     }
 
@@ -149,10 +167,13 @@ public final class CommandRouter: RequestHandler {
         logRefused(ProtocolError(ErrorCode(rawValue: refusal.code.rawValue) ?? .internal, refusal.message), peer: peer)
     }
 
-    /// Every refusal of a command is one journal line with the peer's uid.
+    /// Every refusal of a command is one journal line with the peer's uid, within the
+    /// per-uid rate limit (beyond it, counted in a summary line).
     @discardableResult
     func logRefused(_ error: ProtocolError, peer: PeerCredentials) -> ProtocolError {
-        logger.info("refused", metadata: ["code": "\(error.code.rawValue)", "reason": "\(error.message)", "uid": "\(peer.uid)"])
+        refusals.refused(uid: peer.uid, nowNs: clock.nowNanoseconds()) {
+            $0.info("refused", metadata: ["code": "\(error.code.rawValue)", "reason": "\(error.message)", "uid": "\(peer.uid)"])
+        }
         return error
     }
 
