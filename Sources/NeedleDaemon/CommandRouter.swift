@@ -14,6 +14,8 @@ public final class CommandRouter: RequestHandler {
     let loop: ControlLoop
     let clock: any MonotonicClock
     private let access: Mutex<AccessPolicy>
+    /// Bumped by every `setPolicy`: open connections then re-check their peer's role.
+    private let policyGeneration = Atomic<UInt64>(0)
     /// Refusal lines, rate-limited per uid so that a flood cannot crowd faults out of the journal.
     let refusals: RefusalLog
     /// Writes the refusal summaries of a flood that has stopped.
@@ -72,6 +74,23 @@ public final class CommandRouter: RequestHandler {
     /// Replaces the access policy; the next request is judged by the new one.
     public func setPolicy(_ policy: AccessPolicy) {
         access.withLock { $0 = policy }
+        policyGeneration.add(1, ordering: .sequentiallyConsistent)
+    }
+
+    public var accessGeneration: UInt64 { policyGeneration.load(ordering: .sequentiallyConsistent) }
+
+    /// A connection is let in only for a peer with a role: one without is refused before it
+    /// takes a slot (issue 9 §2.18), and the refusal is logged (rate-limited).
+    public func admit(_ peer: PeerCredentials) -> Result<Role, ProtocolError> {
+        if let role = role(of: peer) { return .success(role) }
+        refusals.refused(uid: peer.uid, nowNs: clock.nowNanoseconds()) {
+            $0.warning("refused a control connection: the peer has no role", metadata: [
+                "uid": "\(peer.uid)", "gid": "\(peer.gid)", "pid": "\(peer.pid)",
+            ])
+        }
+        return .failure(ProtocolError(
+            .unauthorized,
+            "connection refused: uid \(peer.uid) has no role on this pen (observer, operator or clinician: see [access] in needled.toml)"))
     }
 
     /// The role a peer has now, or nil.
