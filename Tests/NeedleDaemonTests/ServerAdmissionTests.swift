@@ -180,7 +180,9 @@ struct ServerAdmissionTests {
 
     @Test("stop from an operator succeeds while every slot is taken; anything else on that slot is busy")
     func stopGetsThroughWhenFull() async throws {
-        let limits = ClientLimits(stopSlotTimeout: .milliseconds(500))
+        // The hogs are watchers that never read: a long drain timeout keeps them in their
+        // slots for the whole test, however slowly a busy machine runs it.
+        let limits = ClientLimits(drainTimeout: .seconds(60), stopSlotTimeout: .milliseconds(500))
         try await IdentityServer(
             roles: [2001: .observer, 2002: .observer, 2003: .operator], maxConnections: 4, perUID: 2, reserved: 2,
             limits: limits
@@ -220,7 +222,8 @@ struct ServerAdmissionTests {
 
     @Test("an operator whose own share is taken by its watchers still gets stop through")
     func stopGetsThroughPastOwnCap() async throws {
-        try await IdentityServer(roles: [2003: .operator], maxConnections: 32, perUID: 2).run { s in
+        let limits = ClientLimits(drainTimeout: .seconds(60))
+        try await IdentityServer(roles: [2003: .operator], maxConnections: 32, perUID: 2, limits: limits).run { s in
             var watchers: [RawClient] = []
             for _ in 0..<2 {
                 let client = try s.client(uid: 2003)
@@ -228,6 +231,7 @@ struct ServerAdmissionTests {
                 _ = try client.readReply()
                 watchers.append(client)
             }
+            #expect(s.server.connectionCount == 2)
             let stops = try s.client(uid: 2003)
             stops.send(stop(3))
             let stopped = try stops.readReply()
