@@ -32,6 +32,9 @@ public struct Refusal: Error, Sendable, Equatable {
         /// The calibration does not map the collar's whole travel upwards, inside one stretch
         /// of the sensor's circle free of the wrap and the glitch values, with a bounded scale.
         case calibrationInvalid = "calibration_invalid"
+        /// The calendar clock reads earlier than the newest treatment record: intervals
+        /// cannot be judged until it is set.
+        case clockNotSet = "clock_not_set"
     }
 
     public var code: Code

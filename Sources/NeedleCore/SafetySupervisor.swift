@@ -342,6 +342,10 @@ public struct SafetySupervisor: Sendable {
         case .success(let resolved): newPlan = resolved
         case .failure(let refusal): return .failure(refusal)
         }
+        // Judged here, in the mode this plan is armed in (issue 9 §2.19).
+        if let refusal = request.interval?.refusal(mode: mode, override: newPlan.override && clinician) {
+            return .failure(refusal)
+        }
         if let refusal = validate(newPlan) { return .failure(refusal) }
         // A new plan ends the session of the one it replaces.
         closeSession(.stopped)

@@ -41,4 +41,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, Hashable {
     case rateLimited = "rate_limited"
     // A bug or an environment failure inside the daemon.
     case `internal`
+    /// The calendar clock reads earlier than the newest treatment record (a board without an
+    /// RTC that booted before its clock was set): nothing is armed until the clock is set.
+    case clockNotSet = "clock_not_set"
 }
