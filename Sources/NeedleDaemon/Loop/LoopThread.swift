@@ -49,13 +49,15 @@ public final class LoopThread: Sendable {
         return granted
     }
 
-    /// Stops the loop, joins the thread and drives the outputs safe.
-    public func stop() {
+    /// Stops the loop, joins the thread and drives the outputs safe; returns the lines that
+    /// could not be written (empty: every output is safe).
+    @discardableResult
+    public func stop() -> [OutputWriteFailure] {
         running.store(false, ordering: .sequentiallyConsistent)
         if let handle = thread.withLock({ t -> pthread_t? in defer { t = nil }; return t }) {
             pthread_join(handle, nil)
         }
-        loop.forceSafe()
+        return loop.forceSafeReport()
     }
 
     /// The loop thread's handle while it runs (the bench counts that thread's allocations).
