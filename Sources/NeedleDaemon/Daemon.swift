@@ -255,6 +255,13 @@ public final class Daemon: Sendable {
                 "SCHED_FIFO refused: the control loop runs at normal priority and its jitter will be higher",
                 metadata: ["error": "\(grant.fifoErrno)", "fix": "grant CAP_SYS_NICE or LimitRTPRIO="])
         }
+        if grant.stackPrefaulted, grant.tripPathExercised {
+            logger.info("control loop pre-faulted: own stack written through, trip path exercised on a scratch supervisor")
+        } else {
+            logger.warning(
+                "control loop not fully pre-faulted: the first trip may wait on page faults",
+                metadata: ["stack": "\(grant.stackPrefaulted)", "trip_path": "\(grant.tripPathExercised)"])
+        }
         if grant.memoryLocked {
             logger.info("memory locked (mlockall)")
         } else {

@@ -174,6 +174,9 @@ public final class ControlLoop: @unchecked Sendable {
     /// The area presets the supervisor resolves plans with.
     public var areaPresets: AreaPresetTable { supervisor.withLock { $0.config.areaPresets } }
 
+    /// The supervisor's configuration (for the loop thread's start-up trip exercise).
+    public var configuration: SafetyConfig { supervisor.withLock { $0.config } }
+
     /// The supervisor's depth tolerance in mm.
     public var toleranceMM: Double { supervisor.withLock { $0.config.toleranceMM } }
 
