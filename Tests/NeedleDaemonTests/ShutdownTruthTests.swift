@@ -131,6 +131,29 @@ struct ShutdownTruthTests {
     }
 }
 
+extension ShutdownTruthTests {
+    @Test("the real daemon is not ready while its sensor gives no valid depth, and becomes ready once it does")
+    func readinessWaitsForDepthOnTheRealDaemon() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let built = try SimulatedPenBuilder.build(HardwareSection())
+        let pen = try #require(built.sim?.pen)
+        pen.inject(.magnetMissing)
+        let daemon = try Daemon(options: options(directory), pen: built, logger: Logger(label: "test"))
+        try await daemon.start()
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(daemon.readiness == .noValidDepth)
+        pen.clear(.magnetMissing)
+        var ready = false
+        for _ in 0..<400 where !ready {
+            try await Task.sleep(for: .milliseconds(5))
+            ready = daemon.readiness == .ready
+        }
+        #expect(ready)
+        await daemon.stop()
+    }
+}
+
 /// Keeps every log entry, for tests that check what was said and at which level.
 final class CapturedLog: Sendable {
     struct Entry: Sendable {
