@@ -76,3 +76,16 @@ struct LoopPrefaultTests {
         #expect(thread.stackResidency == nil)
     }
 }
+
+extension LoopPrefaultTests {
+    @Test("the exercise's scratch passes a self-test on synthetic samples (for a core that arms only after one)")
+    func scratchPassesSelfTest() {
+        var config = SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
+        config.cartridgeIdentityRequired = true
+        var scratch = TripPathExercise.Scratch(config: config, startNs: 1_000_000_000)
+        for _ in 0..<20 { _ = scratch.sample(0.90) }
+        let passed = scratch.passSelfTest()
+        #expect(passed, "\(scratch.supervisor.status().selfTest)")
+        #expect(scratch.supervisor.faults.isEmpty)
+    }
+}
