@@ -37,6 +37,8 @@ public final class CommandRouter: RequestHandler {
     let intervalGuard: IntervalGuard
     /// Runs between reading the records and arming: lets a test switch the mode in that gap.
     let beforeArmForTesting: (@Sendable () -> Void)?
+    /// Serving, or shutting down (see CommandRouter+Shutdown.swift).
+    let phase = Mutex(ServicePhase.serving)
 
     init(loop: ControlLoop, clock: any MonotonicClock, policy: AccessPolicy, hardware: HardwareKind,
          sim: SimControl?, calibrationStore: CalibrationStore, logger: Logger,
@@ -126,11 +128,13 @@ public final class CommandRouter: RequestHandler {
 
     public func status() -> StatusResult {
         let now = clock.nowNanoseconds()
-        return StatusMapping.result(loop.status(), hardware: hardware, uptimeS: Double(now &- startNs) / 1e9)
+        let result = StatusMapping.result(loop.status(), hardware: hardware, uptimeS: Double(now &- startNs) / 1e9)
+        return phase.withLock { $0 } == .loopStopped ? Self.stopped(result) : result
     }
 
     public func handle(_ command: Command, from peer: PeerCredentials) -> Result<ResultPayload, ProtocolError> {
         if let refusal = authorize(command, peer: peer) { return .failure(refusal) }
+        if let answer = shutdownAnswer(command, peer: peer) { return answer }
         switch command {
         case .status, .watch:
             return .success(.status(status()))
@@ -172,7 +176,8 @@ public final class CommandRouter: RequestHandler {
     }
 
     private func run(_ command: SupervisorCommand, peer: PeerCredentials) -> Result<ResultPayload, ProtocolError> {
-        switch loop.command(command, nowNs: clock.nowNanoseconds()) {
+        guard let result = supervise(command) else { return .failure(shuttingDown(peer: peer)) }
+        switch result {
         case .success(let outcome):
             journal(outcome, peer: peer)
             if case .armRequest(let request, _) = command, request.override { journalOverride(peer: peer) }

@@ -19,7 +19,7 @@ struct NeedledCommand: ParsableCommand {
             socket that needlectl talks to. Settings come from the configuration file \
             (--config, else /etc/needled/needled.toml if it exists, else defaults); flags \
             override it. SIGHUP re-reads the file. SIGTERM or SIGINT: motor off, outputs \
-            safe, socket removed, exit 0.
+            safe, socket removed, exit 0 (exit 1 if an output could not be driven safe).
             """)
 
     @Option(help: "Configuration file (default: /etc/needled/needled.toml if it exists).")
@@ -151,7 +151,9 @@ struct NeedledCommand: ParsableCommand {
             break
         }
         service.detach()
-        blocking { await daemon.stop() }
+        let unsafe = blocking { await daemon.stop() }
+        // An output that could not be driven safe is a failure, whatever else went well.
+        if !unsafe.isEmpty { throw ExitCode(1) }
     }
 
     /// The flags that override the file; `$NEEDLED_SOCKET` counts as a flag, after `--socket`.
