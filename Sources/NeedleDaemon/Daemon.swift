@@ -105,7 +105,7 @@ public final class Daemon: Sendable {
         self.instanceLock = lock
         self.recorder = recorder
         self.selfTestAtStart = options.selfTestAtStart
-        self.loopThread = LoopThread(loop: loop, rateHz: options.rateHz)
+        self.loopThread = LoopThread(loop: loop, rateHz: options.rateHz, tickClock: pen.tickClock)
         self.router = CommandRouter(
             loop: loop, clock: clock, policy: options.policy, hardware: pen.kind,
             sim: pen.sim, calibrationStore: state.calibrationStore, logger: logger,
@@ -153,7 +153,7 @@ public final class Daemon: Sendable {
     /// Returns once the power-on self-test has finished (or `selfTestReadyTimeoutNs` passed).
     public func start() async throws(DaemonError) {
         let grant = try loopThread.start()
-        startedNs.store(max(router.clock.nowNanoseconds(), 1), ordering: .releasing)
+        startedNs.store(max(SystemClockReading.now(), 1), ordering: .releasing)
         logGrant(grant)
         startJournal()
         startRecording()
@@ -184,7 +184,8 @@ public final class Daemon: Sendable {
     var selfTestPending: Bool {
         guard case .running = loopThread.loop.status().selfTest else { return false }
         let started = startedNs.load(ordering: .acquiring)
-        return started == 0 || router.clock.nowNanoseconds() &- started < Self.selfTestReadyTimeoutNs
+        // Real time: the bound is for the operator waiting, whatever clock the pen runs on.
+        return started == 0 || SystemClockReading.now() &- started < Self.selfTestReadyTimeoutNs
     }
 
     /// Motor off and outputs safe first, then the socket goes away. Returns the lines that

@@ -74,7 +74,9 @@ public final class ControlLoop: @unchecked Sendable {
     }
 
     /// One control period. `nowNs` is the tick's time, read once by the caller.
-    public func tick(nowNs: UInt64) {
+    /// `progressNs` is the real time of the wake-up, for the watchdog feeder (it differs
+    /// from `nowNs` only when the simulated pen runs on tick time).
+    public func tick(nowNs: UInt64, progressNs: UInt64? = nil) {
         let startedNs = SystemClockReading.now()
         let readings = readInputs(nowNs: nowNs)
         let (command, trippedOnDepth) = supervisor.withLock { s in
@@ -92,7 +94,7 @@ public final class ControlLoop: @unchecked Sendable {
         cartridge?.apply(command)
         if let status = cartridge?.poll(nowNs: nowNs, present: readings.cartridgePresent) { cartridgeStatus = status }
         metrics.recordTickCost(SystemClockReading.now() &- startedNs)
-        metrics.lastTickNs.store(nowNs, ordering: .releasing)
+        metrics.lastTickNs.store(progressNs ?? nowNs, ordering: .releasing)
     }
 
     private func readInputs(nowNs: UInt64) -> Readings {

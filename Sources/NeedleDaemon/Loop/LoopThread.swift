@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import NeedleHAL
+import NeedleSim
 import Synchronization
 
 /// Runs a `ControlLoop` on a dedicated OS thread at a fixed period: absolute-deadline
@@ -10,6 +11,7 @@ import Synchronization
 public final class LoopThread: Sendable {
     public let loop: ControlLoop
     public let periodNs: UInt64
+    private let tickClock: VirtualClock?
     private let fifoPriority: Int32
     private let running = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
@@ -21,11 +23,16 @@ public final class LoopThread: Sendable {
     /// The thread's own stack (see `LoopStack`), kept until the thread is joined.
     private let stack = Mutex<LoopStack?>(nil)
 
-    public init(loop: ControlLoop, rateHz: Int, fifoPriority: Int32 = 80, prefault: Bool = true) {
+    /// - Parameter tickClock: the simulated pen's clock, when its time runs in lockstep with
+    ///   the ticks: each tick advances it by exactly one period and is stamped with it.
+    public init(
+        loop: ControlLoop, rateHz: Int, fifoPriority: Int32 = 80, prefault: Bool = true, tickClock: VirtualClock? = nil
+    ) {
         self.loop = loop
         self.periodNs = UInt64(1_000_000_000 / max(rateHz, 1))
         self.fifoPriority = fifoPriority
         self.prefault = prefault
+        self.tickClock = tickClock
     }
 
     /// Starts the thread and waits until it has applied its scheduling, so the caller can
@@ -106,7 +113,14 @@ public final class LoopThread: Sendable {
             let lateness = woke > deadline ? woke - deadline : 0
             let overran = lateness >= periodNs
             loop.metrics.recordWake(latenessNs: lateness, overran: overran)
-            loop.tick(nowNs: woke)
+            if let tickClock {
+                // The simulated pen lives on tick time: a host that descheduled this thread
+                // delays the pen as a whole, and never shows it a gap (see BuiltPen.tickClock).
+                tickClock.advance(nanoseconds: periodNs)
+                loop.tick(nowNs: tickClock.nowNanoseconds(), progressNs: woke)
+            } else {
+                loop.tick(nowNs: woke)
+            }
             if overran {
                 // Skip the missed periods instead of running them back to back.
                 let missed = lateness / periodNs
