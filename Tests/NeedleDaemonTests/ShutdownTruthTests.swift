@@ -35,27 +35,27 @@ struct ShutdownTruthTests {
         let failing = FailingOutput()
         failing.inner = built.devices.motorEnable
         built.devices.motorEnable = failing
-        let log = ShutdownCapturedLog()
+        let log = CapturedLog()
         let daemon = try Daemon(options: options(directory), pen: built, logger: log.logger)
         try await daemon.start()
         failing.fail = true
         let failures = await daemon.stop()
         #expect(failures.map(\.line) == [.motorEnable])
-        let errors = log.entries.filter { $0.level >= .error }
-        #expect(errors.contains { $0.metadata["line"]?.description == "motor_enable" }, "\(log.entries)")
-        #expect(!log.entries.contains { $0.message.contains("outputs safe") }, "no claim of safe outputs: \(log.entries)")
+        let errors = log.all.filter { $0.level >= .error }
+        #expect(errors.contains { $0.metadata["line"]?.description == "motor_enable" }, "\(log.all)")
+        #expect(!log.all.contains { $0.message.contains("outputs safe") }, "no claim of safe outputs: \(log.all)")
     }
 
     @Test("with every output written, stop reports nothing and says the outputs are safe")
     func cleanShutdown() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let log = ShutdownCapturedLog()
+        let log = CapturedLog()
         let daemon = try Daemon(options: options(directory), logger: log.logger)
         try await daemon.start()
         #expect(await daemon.stop().isEmpty)
-        #expect(log.entries.contains { $0.message.contains("outputs safe") })
-        #expect(!log.entries.contains { $0.level >= .error })
+        #expect(log.all.contains { $0.message.contains("outputs safe") })
+        #expect(!log.all.contains { $0.level >= .error })
     }
 
     @Test("once the loop has stopped, commands are refused shutting_down; stop answers with the motor off")
@@ -101,7 +101,7 @@ struct ShutdownTruthTests {
     func readyWaitsForSelfTest() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let log = ShutdownCapturedLog()
+        let log = CapturedLog()
         let daemon = try Daemon(options: options(directory), logger: log.logger)
         let observations = Mutex<[(selfTestRunning: Bool, readiness: DaemonReadiness)]>([])
         let done = Atomic<Bool>(false)
@@ -118,7 +118,7 @@ struct ShutdownTruthTests {
         try await daemon.start()
         // start() returns after the ready line.
         #expect(!{ if case .running = daemon.loopThread.loop.status().selfTest { true } else { false } }())
-        let ready = log.entries.first { $0.message == "needled ready" }
+        let ready = log.all.first { $0.message == "needled ready" }
         #expect(ready?.metadata["self_test"]?.description == "passed", "\(String(describing: ready))")
         for _ in 0..<200 where daemon.readiness != .ready { try await Task.sleep(for: .milliseconds(5)) }
         #expect(daemon.readiness == .ready)
@@ -151,38 +151,5 @@ extension ShutdownTruthTests {
         }
         #expect(ready)
         await daemon.stop()
-    }
-}
-
-/// Keeps every log entry, for tests that check what was said and at which level.
-final class ShutdownCapturedLog: Sendable {
-    struct Entry: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: Logger.Metadata
-    }
-
-    private let storage = Mutex<[Entry]>([])
-    var entries: [Entry] { storage.withLock { $0 } }
-
-    var logger: Logger {
-        Logger(label: "test") { _ in Handler(log: self) }
-    }
-
-    fileprivate func append(_ entry: Entry) { storage.withLock { $0.append(entry) } }
-
-    struct Handler: LogHandler {
-        let log: ShutdownCapturedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            log.append(Entry(
-                level: event.level, message: event.message.description,
-                metadata: metadata.merging(event.metadata ?? [:]) { $1 }))
-        }
     }
 }
