@@ -206,7 +206,13 @@ public final class ControlServer: Sendable {
         let reserved = configuration.reservedStopSlots
         let mayStop = role >= Role.required(for: .stop)
         let result = state.withLock { state -> Result<ConnectionSlot, ProtocolError> in
-            guard case .running = state.phase else { return .failure(ProtocolError(.shuttingDown, "the daemon is shutting down")) }
+            // A client may connect between the bind and the end of `start` (the socket exists
+            // from the bind on): it is admitted like any other. Only a server that is
+            // stopping, or stopped, turns connections away.
+            switch state.phase {
+            case .running, .starting: break
+            default: return .failure(ProtocolError(.shuttingDown, "the daemon is shutting down"))
+            }
             let general = state.connections.values.filter { $0.slot == .general }
             let stopOnly = state.connections.values.filter { $0.slot == .stopOnly }
             let mine = general.filter { $0.uid == peer.uid }.count
