@@ -11,8 +11,6 @@ struct DepthTracker: Sendable {
     private(set) var lastValidNs: UInt64
     private(set) var invalidRun = 0
     private(set) var consistentRun = 0
-    /// The sample of this tick was valid.
-    private(set) var currentValid = false
     private var lastRaw: UInt16?
     private var rawUnchangedSinceNs: UInt64 = 0
 
@@ -54,11 +52,9 @@ struct DepthTracker: Sendable {
             lastValidNs = nowNs
             invalidRun = 0
             consistentRun += 1
-            currentValid = true
         case .invalid:
             invalidRun += 1
             consistentRun = 0
-            currentValid = false
         }
         let failed = invalidRun >= config.invalidSampleLimit
         if failed {
