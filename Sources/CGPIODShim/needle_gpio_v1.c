@@ -94,9 +94,16 @@ needle_gpio_line *needle_gpio_request_output(needle_gpio_chip *chip, unsigned in
     return wrap(line, -1);
 }
 
+/* The v1 uAPI has no debounce: libgpiod 1.6 cannot ask for one, so debounce_us is ignored
+ * and the software debounce in the core is the only one. Said by
+ * needle_gpio_debounce_supported(), which NeedleLinux reports at start-up. */
+bool needle_gpio_debounce_supported(void) { return false; }
+
 needle_gpio_line *needle_gpio_request_input(needle_gpio_chip *chip, unsigned int offset,
                                             const char *consumer, bool active_low,
-                                            needle_gpio_bias bias, needle_gpio_edge edges) {
+                                            needle_gpio_bias bias, needle_gpio_edge edges,
+                                            unsigned int debounce_us) {
+    (void)debounce_us;
     struct gpiod_line *line = gpiod_chip_get_line(chip->chip, offset);
     if (!line) return NULL;
     int flags = request_flags(active_low, bias);

@@ -125,13 +125,20 @@ needle_gpio_line *needle_gpio_request_output(needle_gpio_chip *chip, unsigned in
     return request(chip, offset, consumer, s, false);
 }
 
+bool needle_gpio_debounce_supported(void) { return true; }
+
 needle_gpio_line *needle_gpio_request_input(needle_gpio_chip *chip, unsigned int offset,
                                             const char *consumer, bool active_low,
-                                            needle_gpio_bias bias, needle_gpio_edge edges) {
+                                            needle_gpio_bias bias, needle_gpio_edge edges,
+                                            unsigned int debounce_us) {
     struct gpiod_line_settings *s = settings_for(active_low, bias);
     if (!s) { errno = ENOMEM; return NULL; }
     gpiod_line_settings_set_direction(s, GPIOD_LINE_DIRECTION_INPUT);
     gpiod_line_settings_set_edge_detection(s, to_edge(edges));
+    /* The kernel debounces in hardware where the chip can, else in gpiolib-cdev (since
+     * Linux 5.10); both delay an edge by the period and drop shorter pulses. */
+    if (debounce_us > 0)
+        gpiod_line_settings_set_debounce_period_us(s, debounce_us);
     gpiod_line_settings_set_event_clock(s, GPIOD_LINE_CLOCK_MONOTONIC);
     return request(chip, offset, consumer, s, edges != NEEDLE_GPIO_EDGE_NONE);
 }

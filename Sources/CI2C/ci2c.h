@@ -9,4 +9,10 @@
 static inline int needle_i2c_set_address(int fd, unsigned char address) {
     return ioctl(fd, I2C_SLAVE, (unsigned long)address);
 }
+
+/// An i2c-dev ioctl that takes a plain number (I2C_TIMEOUT, I2C_RETRIES), typed for the
+/// same reason. Returns 0 or -1/errno.
+static inline int needle_i2c_control(int fd, unsigned long request, unsigned long value) {
+    return ioctl(fd, request, value);
+}
 #endif

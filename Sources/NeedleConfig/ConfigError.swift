@@ -20,6 +20,8 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case conflict
         /// A user or group name this system does not know.
         case unknownName
+        /// A value that would make a safety line's undriven (inactive) level unsafe.
+        case unsafeWiring
     }
 
     public var kind: Kind
@@ -52,6 +54,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             case .notAllowed: "\(subject): must be one of \(allowed)"
             case .conflict: "\(subject): \(allowed)"
             case .unknownName: "\(subject): \(allowed)"
+            case .unsafeWiring: "\(subject): refused: \(allowed)"
             }
         return note.map { "\(rule) (\($0))" } ?? rule
     }

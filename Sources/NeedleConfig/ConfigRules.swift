@@ -1,9 +1,13 @@
 /// The limits a configuration is checked against, in one place so the parser, the
 /// example file's comments and the README agree.
 public enum ConfigRules {
-    /// Below 100 Hz the 5 ms sensor timeout cannot be met; above 8 kHz one AS5600 read
-    /// (~125 µs at 400 kHz) no longer fits in a period.
-    public static let rateHz = 100...8000
+    /// The control-loop rate: from `ControlRate.lowestHz` (derived below) to 8 kHz, above
+    /// which one AS5600 read (~125 µs at 400 kHz) no longer fits in a period.
+    public static let rateHz = ControlRate.lowestHz...8000
+    /// The trigger's kernel debounce, ms (0: none). A press is reported this much later,
+    /// and the trigger also stops the motor, so the bound is short: 20 ms is still far
+    /// below a deliberate press (~100 ms) and above a switch's usual bounce (1–5 ms).
+    public static let triggerDebounceMs = 0...20
     /// swift-log's levels, by their raw values.
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     /// DESIGN.md §2's ±0.05 mm is the loosest allowed; the file may only tighten it.
@@ -28,4 +32,43 @@ public enum ConfigRules {
     public static let maxSocketPathBytes = 107
     /// Users and groups given by number: any id but (uid_t)-1, which means "none".
     public static let numericID: ClosedRange<Int> = 0...Int(UInt32.max - 1)
+}
+
+/// Why the control loop may not run slower than `lowestHz`, derived from the two times a
+/// tick must fit into. Both are safety times of other parts; they are restated here
+/// because this module sees neither the core nor the hardware (NeedleDaemonTests checks
+/// that they still equal the core's `SafetyConfig.sensorTimeoutNs` and the simulated
+/// monostable's period).
+public enum ControlRate {
+    /// DESIGN §3 rule 3: no valid depth sample for this long latches `sensor_fault`. A tick
+    /// longer than this makes every gap between two samples a sensor fault, and leaves the
+    /// depth unwatched for longer than the rule allows.
+    public static let sensorTimeoutNs: UInt64 = 5_000_000
+    /// DESIGN §3 rule 5: the heartbeat monostable cuts motor power this long after its last
+    /// trigger. The 74HC123 triggers on the heartbeat's rising edges, one every two ticks
+    /// (the line toggles each tick); edges further apart than the pulse cut the motor of a
+    /// healthy pen. (The reference part is set to ≈10 ms: at `lowestHz` its edges still
+    /// come twice per pulse, see hardware/README.md.)
+    public static let heartbeatPulseNs: UInt64 = 20_000_000
+    /// Ticks between two rising edges of the heartbeat.
+    public static let ticksPerHeartbeatEdge: UInt64 = 2
+    /// Each time must hold at least this many of what must fit in it: a tick in the sensor
+    /// timeout, a heartbeat edge interval in the pulse. Two, so that one late tick (the
+    /// loop's jitter, a slow transfer) is not by itself a sensor fault or a motor cut-out.
+    public static let margin: UInt64 = 2
+
+    /// The lowest rate the sensor timeout allows: a period of at most timeout / margin.
+    public static let sensorBoundHz = Int(ceilDiv(1_000_000_000 * margin, sensorTimeoutNs))
+    /// The lowest rate the monostable allows: rising edges at most pulse / margin apart.
+    public static let heartbeatBoundHz = Int(ceilDiv(1_000_000_000 * margin * ticksPerHeartbeatEdge, heartbeatPulseNs))
+    /// The lowest allowed control rate: the stricter of the two bounds (400 Hz).
+    public static let lowestHz = max(sensorBoundHz, heartbeatBoundHz)
+
+    /// Both reasons, for every message that refuses a rate below `lowestHz`.
+    public static let whyLowest =
+        "below \(lowestHz) Hz a tick (1/rate) no longer fits \(margin) times in the \(sensorTimeoutNs / 1_000_000) ms sensor timeout "
+        + "(needs \(sensorBoundHz) Hz), and the heartbeat's rising edges (one every \(ticksPerHeartbeatEdge) ticks) no longer come "
+        + "\(margin) times per \(heartbeatPulseNs / 1_000_000) ms monostable pulse (needs \(heartbeatBoundHz) Hz)"
+
+    private static func ceilDiv(_ a: UInt64, _ b: UInt64) -> UInt64 { (a + b - 1) / b }
 }

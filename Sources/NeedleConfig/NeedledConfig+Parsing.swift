@@ -22,7 +22,13 @@ extension DaemonSection {
         self.init()
         socket = try table.path("socket", default: socket, maxBytes: ConfigRules.maxSocketPathBytes)
         socketGroup = try table.optionalString("socket_group")
-        rateHz = try table.int("rate_hz", default: rateHz, range: ConfigRules.rateHz)
+        rateHz = try table.int("rate_hz", default: rateHz)
+        if !ConfigRules.rateHz.contains(rateHz) {
+            throw ConfigError(
+                .outOfRange, field: table.field("rate_hz"), value: "\(rateHz)",
+                allowed: "\(ConfigRules.rateHz.lowerBound)...\(ConfigRules.rateHz.upperBound)",
+                note: rateHz < ConfigRules.rateHz.lowerBound ? ControlRate.whyLowest : "above it one AS5600 read no longer fits in a tick")
+        }
         logLevel = try table.oneOf("log_level", default: logLevel, ConfigRules.logLevels)
         stateDirectory = try table.path("state_directory", default: stateDirectory)
         try table.finish()
@@ -70,20 +76,27 @@ extension GPIOSection {
         chip = try table.optionalString("chip")
         for role in LineRole.allCases {
             guard var section = try table.table(role.rawValue) else { continue }
-            lines[role] = try LineSpec(reading: &section, defaults: LineRole.defaultSpecs[role] ?? LineSpec())
+            lines[role] = try LineSpec(
+                reading: &section, defaults: LineRole.defaultSpecs[role] ?? LineSpec(), debounced: role == .trigger)
         }
         try table.finish()
+        try FailSafeWiring.check(self)
     }
 }
 
 extension LineSpec {
     /// A role's table replaces where the line is (exactly one of `line` and `offset`);
-    /// `active_low` and `bias` keep the role's defaults unless given.
-    init(reading table: inout TableReader, defaults: LineSpec) throws(ConfigError) {
+    /// `active_low` and `bias` keep the role's defaults unless given. `debounce_ms` is a key
+    /// only where `debounced` (the trigger); elsewhere it is an unknown key.
+    init(reading table: inout TableReader, defaults: LineSpec, debounced: Bool = false) throws(ConfigError) {
         let name = try table.optionalString("line")
         let offset = try table.optionalInt("offset", range: 0...Int(Int32.max))
         let activeLow = try table.bool("active_low", default: defaults.activeLow)
         let bias = try table.choice("bias", default: defaults.bias)
+        var debounceMs = defaults.debounceMs
+        if debounced {
+            debounceMs = try table.int("debounce_ms", default: defaults.debounceMs ?? 0, range: ConfigRules.triggerDebounceMs)
+        }
         try table.finish()
         switch (name, offset) {
         case (.some, .some):
@@ -93,7 +106,7 @@ extension LineSpec {
             throw ConfigError(.conflict, field: table.path, value: nil,
                               allowed: "give line (a name) or offset (a number on hardware.gpio.chip)")
         default:
-            self.init(name: name, offset: offset, activeLow: activeLow, bias: bias)
+            self.init(name: name, offset: offset, activeLow: activeLow, bias: bias, debounceMs: debounceMs)
         }
     }
 }

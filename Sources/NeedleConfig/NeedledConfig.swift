@@ -16,7 +16,7 @@ public struct DaemonSection: Sendable, Equatable {
     public var socket = "/run/needled/control.sock"
     /// Group given to the socket (mode 0660); nil keeps the daemon's own group.
     public var socketGroup: String? = nil
-    /// Control-loop rate, 100...8000 Hz.
+    /// Control-loop rate, `ConfigRules.rateHz` (400...8000 Hz; the floor is `ControlRate.lowestHz`).
     public var rateHz = 1000
     public var logLevel = "info"
     public var stateDirectory = "/var/lib/needled"
@@ -151,7 +151,7 @@ public enum LineRole: String, Sendable, Equatable, CaseIterable {
         .faultLED: LineSpec(name: "LED_FAULT"),
         .driverFault: LineSpec(name: "DRV_NFAULT", activeLow: true, bias: .pullUp),
         .tach: LineSpec(name: "TACH"),
-        .trigger: LineSpec(name: "TRIGGER", activeLow: true, bias: .pullUp),
+        .trigger: LineSpec(name: "TRIGGER", activeLow: true, bias: .pullUp, debounceMs: 10),
         // The e-stop is a normally closed loop to ground: open (high) means stop.
         .estop: LineSpec(name: "ESTOP", bias: .pullUp),
         .cartridge: LineSpec(name: "CARTRIDGE", activeLow: true, bias: .pullUp),
@@ -172,12 +172,19 @@ public struct LineSpec: Sendable, Equatable {
     public var offset: Int?
     public var activeLow: Bool
     public var bias: Bias
+    /// Kernel debounce period in ms (`debounce_ms`, 0: none), within
+    /// `ConfigRules.triggerDebounceMs`. Only the trigger has one: a debounced tach would
+    /// lose strokes, a debounced e-stop or nFAULT would report a stop late. nil elsewhere.
+    public var debounceMs: Int?
 
-    public init(name: String? = nil, offset: Int? = nil, activeLow: Bool = false, bias: Bias = .asIs) {
+    public init(
+        name: String? = nil, offset: Int? = nil, activeLow: Bool = false, bias: Bias = .asIs, debounceMs: Int? = nil
+    ) {
         self.name = name
         self.offset = offset
         self.activeLow = activeLow
         self.bias = bias
+        self.debounceMs = debounceMs
     }
 }
 

@@ -18,8 +18,10 @@ public enum SupervisorCommand: Sendable, Equatable {
     case calibrateSpan(depthMM: Double)
     /// Puts a calibration in use (after the daemon has stored it). Idle only.
     case setCalibration(DepthCalibration)
-    /// Runs the power-on self-test (idle only); progress in `status().selfTest`.
-    case selfTest
+    /// Runs the self-test (idle only); progress in `status().selfTest`. `includeMotor`: the
+    /// spin step runs too. Only an operator's request may include it (the motor turns only
+    /// on an operator's action); the power-on test checks everything else.
+    case selfTest(includeMotor: Bool)
 }
 
 

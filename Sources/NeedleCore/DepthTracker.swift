@@ -11,8 +11,6 @@ struct DepthTracker: Sendable {
     private(set) var lastValidNs: UInt64
     private(set) var invalidRun = 0
     private(set) var consistentRun = 0
-    /// The sample of this tick was valid.
-    private(set) var currentValid = false
     private var lastRaw: UInt16?
     private var rawUnchangedSinceNs: UInt64 = 0
 
@@ -25,9 +23,28 @@ struct DepthTracker: Sendable {
         case invalid
     }
 
-    /// Takes one sample; returns whether it was valid and whether the sensor has now failed
-    /// (too many invalid samples or none valid for too long).
-    mutating func accept(_ input: DepthInput, nowNs: UInt64, config: SafetyConfig) -> (Verdict, failed: Bool) {
+    /// What one sample did to the sensor's standing.
+    struct Outcome: Equatable {
+        var verdict: Verdict
+        /// `invalidSampleLimit` invalid samples in a row: the sensor has failed.
+        var failed: Bool
+        /// No valid sample for `sensorTimeoutNs` before this one (a dead sensor, or a loop
+        /// that overran). Judged before this sample counts, so a late valid sample cannot
+        /// hide the gap; the tracker trusts nothing from before it.
+        var gap: Bool
+    }
+
+    /// Takes one sample; returns whether it was valid, whether the sensor has now failed
+    /// (too many invalid samples in a row) and whether a gap preceded it.
+    mutating func accept(_ input: DepthInput, nowNs: UInt64, config: SafetyConfig) -> Outcome {
+        // Staleness first: the time since the last valid sample, before this one is judged.
+        let gap = nowNs.nanoseconds(since: lastValidNs) > config.sensorTimeoutNs
+        if gap {
+            // No old sample may vouch for a new one across a gap (the jump check would
+            // otherwise compare against a depth of unknown age).
+            lastValidMM = nil
+            consistentRun = 0
+        }
         let verdict = judge(input, nowNs: nowNs, config: config)
         switch verdict {
         case .valid(let mm):
@@ -35,24 +52,23 @@ struct DepthTracker: Sendable {
             lastValidNs = nowNs
             invalidRun = 0
             consistentRun += 1
-            currentValid = true
         case .invalid:
             invalidRun += 1
             consistentRun = 0
-            currentValid = false
         }
-        let stale = nowNs.nanoseconds(since: lastValidNs) > config.sensorTimeoutNs
-        let failed = invalidRun >= config.invalidSampleLimit || stale
+        let failed = invalidRun >= config.invalidSampleLimit
         if failed {
             // Start again from nothing: after a failure no old sample may vouch for a new one.
             lastValidMM = nil
             consistentRun = 0
         }
-        return (verdict, failed)
+        return Outcome(verdict: verdict, failed: failed, gap: gap)
     }
 
     private func judge(_ input: DepthInput, nowNs: UInt64, config: SafetyConfig) -> Verdict {
         guard case .reading(let raw, let magnetGood) = input, magnetGood else { return .invalid }
+        // 3839 and 0 are what the AS5600 returns for no angle: never a depth, wherever zero sits.
+        if DepthCalibration.isGlitch(raw) { return .invalid }
         let mm = config.calibration.depthMM(rawAngle: raw)
         guard mm.isFinite, config.plausibleRangeMM.contains(mm) else { return .invalid }
         if let previous = lastValidMM {

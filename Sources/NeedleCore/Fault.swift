@@ -9,6 +9,9 @@ public enum Fault: Int, Sendable, CaseIterable {
     case stall
     /// The power-on self-test failed; `SupervisorStatus.selfTest` names the step.
     case selftestFailed
+    /// The motor turns without being driven (beyond its coast-down) or faster than any
+    /// level: software no longer controls it, so the heartbeat stops too.
+    case runaway
 
     /// The snake_case code used on the wire and in the journal.
     public var code: String {
@@ -20,6 +23,7 @@ public enum Fault: Int, Sendable, CaseIterable {
         case .cartridgeRemoved: "cartridge_removed"
         case .stall: "stall"
         case .selftestFailed: "selftest_failed"
+        case .runaway: "runaway"
         }
     }
 }

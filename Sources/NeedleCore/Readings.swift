@@ -16,8 +16,10 @@ public struct Readings: Sendable, Equatable {
     public var driverFault = false
     public var estop = false
     public var cartridgePresent = true
-    /// Trigger presses since the previous tick.
-    public var triggerPresses = 0
+    /// The trigger reads pressed now, and the edges its line saw since the previous tick
+    /// (the supervisor debounces the two into presses; an unreadable trigger reads released).
+    public var triggerHeld = false
+    public var triggerEdges = 0
     /// Tach strokes since the previous tick, and the time of the last one.
     public var strokes = 0
     public var lastStrokeNs: UInt64 = 0

@@ -27,6 +27,14 @@ public struct Refusal: Error, Sendable, Equatable {
         case tooSoon = "too_soon"
         /// The calibration's two points are too close together to give a usable scale.
         case spanTooSmall = "span_too_small"
+        /// Arming needs a passed self-test: the last one failed, was stopped, or never ran.
+        case selftestRequired = "selftest_required"
+        /// The calibration does not map the collar's whole travel upwards, inside one stretch
+        /// of the sensor's circle free of the wrap and the glitch values, with a bounded scale.
+        case calibrationInvalid = "calibration_invalid"
+        /// The calendar clock reads earlier than the newest treatment record: intervals
+        /// cannot be judged until it is set.
+        case clockNotSet = "clock_not_set"
     }
 
     public var code: Code

@@ -30,15 +30,22 @@ public struct SafetySupervisor: Sendable {
     private var claimedSerial: CartridgeTag?
     /// Asking the loop to write the used marker (see `OutputCommand.markCartridgeUsed`).
     private var markPending = false
-    /// Consecutive good raw reads (transfer worked, magnet good) and the last one: what the
-    /// calibration captures, since depth in mm is what it is about to define.
+    /// Consecutive good raw reads (transfer worked, magnet good, no glitch value) within
+    /// `captureSpreadCounts` of each other, their range and their sum: the calibration
+    /// captures their mean, since depth in mm is what it is about to define.
     private var rawGoodRun = 0
-    private var lastGoodRaw: UInt16 = 0
+    private var rawRunSum = 0
+    private var rawRunRange: ClosedRange<UInt16> = 0...0
     private var pendingZero: UInt16?
     private var calibrationCandidate: DepthCalibration?
-    private var selfTest = SelfTestSequencer(startNs: 0)
+    private var selfTest = SelfTestSequencer(startNs: 0, includeMotor: false)
     private var selfTestResult = SelfTestResult.notRun
+    private var selfTestMotor = SelfTestMotorCheck.notRun
     private var selfTestSpinning = false
+    /// The previous tick's output drove the motor (for the runaway watch).
+    private var drivenLastTick = false
+    private var runawayWatch: RunawayWatch
+    private var trigger: TriggerDebouncer
     /// The current treatment session, or the last one once it closed (for the record).
     private var session: SessionTally?
     /// The one closed before `session` opened: a reader that looks less often than
@@ -53,10 +60,17 @@ public struct SafetySupervisor: Sendable {
         var cartridgePresent = true
     }
 
+    /// A calibration that fails `CalibrationMath.problem(with:)` is not used: the pen starts
+    /// uncalibrated (refusing to arm) rather than read depths on it. The daemon refuses such a
+    /// calibration before it gets here, naming its source; this is the core's own guard.
     public init(config: SafetyConfig, startNs: UInt64) {
+        var config = config
+        if config.calibrated, CalibrationMath.problem(with: config.calibration) != nil { config.calibrated = false }
         self.config = config
         self.nowNs = startNs
         self.depth = DepthTracker(startNs: startNs)
+        self.runawayWatch = RunawayWatch(startNs: startNs)
+        self.trigger = TriggerDebouncer(startNs: startNs)
     }
 
     /// Changes the depth tolerance while running (a configuration reload). Only a finite
@@ -76,23 +90,36 @@ public struct SafetySupervisor: Sendable {
         // clock read and this tick has already moved it on.
         nowNs = max(nowNs, readings.nowNs)
         heartbeat.toggle()
+        // Whether the motor turns under this tick's supervision: a run, or the self-test's spin.
+        let turning = state == .running || (state == .selfTest && selfTest.spin)
 
-        if case .reading(let raw, true) = readings.depth {
-            rawGoodRun += 1
-            lastGoodRaw = raw
-        } else {
-            rawGoodRun = 0
+        // Rule 1 before anything else: a sample beyond the mode's limit while the motor
+        // turns stops it in this tick, whether or not the sample is otherwise plausible.
+        if turning, config.calibrated, case .reading(let raw, _) = readings.depth {
+            let mm = config.calibration.depthMM(rawAngle: raw)
+            if mode.window.isBeyondLimit(mm) {
+                // The record shows the sample that tripped the session.
+                if mm.isFinite, session?.isOpen == true { session?.addDepth(mm) }
+                latch(.depthLimit)
+            }
         }
+
+        noteCaptureRaw(readings.depth)
         // Without a calibration no depth means anything: the tracker is not fed (and the
         // motor cannot be armed), so the sensor rules start with the calibration.
         var verdict = DepthTracker.Verdict.invalid
         if config.calibrated {
-            let (judged, sensorFailed) = depth.accept(readings.depth, nowNs: nowNs, config: config)
-            verdict = judged
-            if sensorFailed { latch(.sensorFault) }
+            let outcome = depth.accept(readings.depth, nowNs: nowNs, config: config)
+            verdict = outcome.verdict
+            if outcome.failed { latch(.sensorFault) }
+            // A gap with no valid sample for the sensor timeout (a dead sensor, or a loop
+            // that overran) while the motor turns: nothing supervised it, so it latches and
+            // nothing restarts by itself. With the motor off the tracker just trusts nothing
+            // from before the gap.
+            if outcome.gap, turning { latch(.sensorFault) }
         }
         let unchangedNs = depth.noteRaw(readings.depth, nowNs: nowNs)
-        if state == .running, min(unchangedNs, nowNs.nanoseconds(since: runStartNs)) >= config.stuckTimeoutNs {
+        if turning, min(unchangedNs, nowNs.nanoseconds(since: runStartNs)) >= config.stuckTimeoutNs {
             latch(.sensorFault)
         }
 
@@ -101,15 +128,19 @@ public struct SafetySupervisor: Sendable {
             cartridgePresent: readings.cartridgePresent)
         if readings.estop { latch(.estop) }
         if readings.driverFault { latch(.driverFault) }
-        if !readings.cartridgePresent, state == .armed || state == .running { latch(.cartridgeRemoved) }
+        if !readings.cartridgePresent, state == .armed || state == .running || state == .selfTest {
+            latch(.cartridgeRemoved)
+        }
         noteCartridge(readings)
-
-        meter.update(strokes: readings.strokes, lastStrokeNs: readings.lastStrokeNs)
-        if session?.isOpen == true { session?.strokes += readings.strokes }
+        noteTach(readings)
 
         if state == .running { superviseRun(verdict) }
-        if state == .selfTest { superviseSelfTest(readings, verdict) }
-        for _ in 0..<readings.triggerPresses { pressTrigger() }
+        if state == .selfTest { superviseSelfTest(readings) }
+        if trigger.update(
+            pressed: readings.triggerHeld, edges: readings.triggerEdges, nowNs: nowNs,
+            debounceNs: config.triggerDebounceNs) {
+            pressTrigger()
+        }
 
         let spinning = state == .selfTest && selfTest.spin
         if state == .running, let plan {
@@ -117,7 +148,10 @@ public struct SafetySupervisor: Sendable {
                 targetHz: Plan.strokeRateHz(level: plan.speedLevel),
                 measuredHz: meter.rateHz(nowNs: nowNs), nowNs: nowNs, config: config)
         } else if spinning {
-            if !selfTestSpinning { speed.begin(nowNs: nowNs) }
+            if !selfTestSpinning {
+                speed.begin(nowNs: nowNs)
+                runStartNs = nowNs
+            }
             duty = speed.duty(
                 targetHz: Plan.strokeRateHz(level: Plan.speedLevels.lowerBound),
                 measuredHz: meter.rateHz(nowNs: nowNs), nowNs: nowNs, config: config)
@@ -125,23 +159,51 @@ public struct SafetySupervisor: Sendable {
             duty = 0
         }
         selfTestSpinning = spinning
+        let enable = state == .running || spinning
+        drivenLastTick = enable
+        // A runaway motor is no longer under software's control: the heartbeat stops, so
+        // the hardware monostable cuts motor power until the fault is cleared.
+        if faults.contains(.runaway) { heartbeat = false }
         return OutputCommand(
-            motorEnable: state == .running || spinning, motorDuty: duty, heartbeat: heartbeat,
+            motorEnable: enable, motorDuty: duty, heartbeat: heartbeat,
             statusLED: state == .armed || state == .running || state == .selfTest, faultLED: !faults.isEmpty,
             markCartridgeUsed: markPending)
     }
 
-    /// Feeds the self-test; a spin obeys the depth limit like a run does.
-    private mutating func superviseSelfTest(_ readings: Readings, _ verdict: DepthTracker.Verdict) {
-        if selfTest.spin, case .valid(let mm) = verdict, mm >= mode.window.limitMM - 1e-9 {
-            return latch(.depthLimit)
+    /// The tach's strokes of this tick: rate, session count, and the runaway watch. A batch
+    /// stamped in the future is invalid: it would read as a stroke "just now" and hide a
+    /// stall, so only its count is used (to catch a runaway), never its time.
+    private mutating func noteTach(_ readings: Readings) {
+        let stampValid = readings.lastStrokeNs <= readings.nowNs &+ config.tachFutureSlackNs
+        if stampValid {
+            meter.update(strokes: readings.strokes, lastStrokeNs: readings.lastStrokeNs)
         }
+        if session?.isOpen == true { session?.strokes += readings.strokes }
+        let runaway = runawayWatch.note(
+            strokes: readings.strokes, lastStrokeNs: stampValid ? readings.lastStrokeNs : nil,
+            driven: drivenLastTick, nowNs: nowNs, config: config)
+        if runaway || RunawayWatch.overspeed(rateHz: meter.rateHz(nowNs: nowNs), config: config) {
+            latch(.runaway)
+        }
+    }
+
+    /// Feeds the self-test. Its spin obeys a run's rules (the tick applies the depth limit,
+    /// the sensor, stuck-sensor, interlock and runaway checks to it), and it begins only on
+    /// a trusted depth inside the mode's window: no valid in-window depth, no spin.
+    private mutating func superviseSelfTest(_ readings: Readings) {
         selfTest.step(SelfTestSequencer.Input(
             nowNs: nowNs, depth: readings.depth, cartridge: readings.cartridge,
             cartridgeIdentityRequired: config.cartridgeIdentityRequired, strokes: readings.strokes,
             outputsWritten: readings.outputsWritten && !readings.driverFault,
             mmPerCount: config.calibration.mmPerCount))
+        if selfTest.spin, !selfTestSpinning {
+            let trusted = config.calibrated ? depth.trustedDepth(nowNs: nowNs, config: config) : nil
+            if trusted.map({ mode.window.isBeyondLimit($0) }) ?? true {
+                selfTest.fail()
+            }
+        }
         selfTestResult = selfTest.result
+        if selfTest.includesMotor { selfTestMotor = selfTest.motorCheck }
         switch selfTest.result {
         case .passed: state = .idle
         case .failed: latch(.selftestFailed)
@@ -164,10 +226,8 @@ public struct SafetySupervisor: Sendable {
     /// The checks that apply only while the motor runs, in order of severity.
     private mutating func superviseRun(_ verdict: DepthTracker.Verdict) {
         guard let plan else { return stopRun(.stopped, next: .idle) }
-        if case .valid(let mm) = verdict {
-            session?.addDepth(mm)
-            if mm >= mode.window.limitMM - 1e-9 { return latch(.depthLimit) }
-        }
+        // (A sample beyond the limit has already tripped at the top of the tick.)
+        if case .valid(let mm) = verdict { session?.addDepth(mm) }
         if let mm = depth.freshDepth(nowNs: nowNs, config: config),
            abs(mm - plan.targetDepthMM) > config.toleranceMM + 1e-9 {
             return stopRun(.depthMismatch, next: .armed)
@@ -198,6 +258,7 @@ public struct SafetySupervisor: Sendable {
             // Any fault during the self-test fails it at the step it was on.
             selfTest.fail()
             selfTestResult = selfTest.result
+            if selfTest.includesMotor { selfTestMotor = selfTest.motorCheck }
             faults.insert(.selftestFailed)
         }
         if state == .running { stopRun(.fault, next: .fault) }
@@ -247,7 +308,7 @@ public struct SafetySupervisor: Sendable {
         // Commands arrive between ticks; time never runs backwards for the supervisor.
         nowNs = max(nowNs, commandNs)
         switch command {
-        case .selfTest: return beginSelfTest()
+        case .selfTest(let includeMotor): return beginSelfTest(includeMotor: includeMotor)
         case .arm(let newPlan): return arm(PlanRequest(newPlan), clinician: false)
         case .armRequest(let request, let clinician): return arm(request, clinician: clinician)
         case .disarm:
@@ -275,10 +336,15 @@ public struct SafetySupervisor: Sendable {
         if state == .selfTest { return .failure(Refusal(.busy, "the self-test is running")) }
         if state == .fault { return .failure(faultRefusal()) }
         if !config.calibrated { return .failure(notCalibrated()) }
+        if config.selfTestRequired, selfTestResult != .passed { return .failure(selfTestRefusal()) }
         let newPlan: Plan
         switch request.resolve(presets: config.areaPresets, mode: mode, clinician: clinician) {
         case .success(let resolved): newPlan = resolved
         case .failure(let refusal): return .failure(refusal)
+        }
+        // Judged here, in the mode this plan is armed in (issue 9 §2.19).
+        if let refusal = request.interval?.refusal(mode: mode, override: newPlan.override && clinician) {
+            return .failure(refusal)
         }
         if let refusal = validate(newPlan) { return .failure(refusal) }
         // A new plan ends the session of the one it replaces.
@@ -326,8 +392,8 @@ public struct SafetySupervisor: Sendable {
         guard let measured = depth.trustedDepth(nowNs: nowNs, config: config) else {
             return .failure(Refusal(.sensorInvalid, "no trusted depth reading"))
         }
-        if measured >= mode.window.limitMM - 1e-9 {
-            return .failure(Refusal(.depthOutOfRange, "measured \(mm(measured)) is at or beyond the \(mode.rawValue) limit \(mm(mode.window.limitMM))"))
+        if mode.window.isBeyondLimit(measured) {
+            return .failure(Refusal(.depthOutOfRange, "measured \(mm(measured)) is beyond the \(mode.rawValue) limit \(mm(mode.window.limitMM))"))
         }
         if abs(measured - plan.targetDepthMM) > config.toleranceMM + 1e-9 {
             return .failure(Refusal(
@@ -380,34 +446,54 @@ public struct SafetySupervisor: Sendable {
         // the raw angle has not moved for the stuck timeout.
         let frozen = depth.frozenNs(nowNs: nowNs) >= config.stuckTimeoutNs
         if faults.contains(.sensorFault), trusted == nil || frozen { present.insert(.sensorFault) }
-        if faults.contains(.depthLimit) {
-            if let trusted, trusted < mode.window.limitMM - 1e-9 {} else { present.insert(.depthLimit) }
+        if faults.contains(.depthLimit), trusted.map({ mode.window.isBeyondLimit($0) }) ?? true {
+            present.insert(.depthLimit)
         }
+        if faults.contains(.runaway), !RunawayWatch.quiet(lastStrokeNs: meter.lastStrokeNs, nowNs: nowNs, config: config) {
+            present.insert(.runaway)
+        }
+        // A failed self-test's cause cannot be seen without running it again: clear drops the
+        // fault, but arming stays refused until a self-test passes (`selftest_required`).
         // A stall cannot be seen with the motor off; the next start's stall check re-judges it.
         return present
     }
 
     // MARK: - Self-test
 
-    private mutating func beginSelfTest() -> Result<CommandOutcome, Refusal> {
+    private mutating func beginSelfTest(includeMotor: Bool) -> Result<CommandOutcome, Refusal> {
         switch state {
         case .selfTest: return .success(.done)
         case .fault: return .failure(faultRefusal())
         case .armed, .running: return .failure(Refusal(.busy, "the self-test runs only while idle (now \(state.rawValue))"))
         case .idle: break
         }
-        selfTest = SelfTestSequencer(startNs: nowNs)
+        // An uncalibrated pen never turns its motor: the motor step is skipped, and said so.
+        selfTest = SelfTestSequencer(startNs: nowNs, includeMotor: includeMotor && config.calibrated)
         selfTestResult = selfTest.result
+        selfTestMotor = includeMotor && !config.calibrated ? .skippedUncalibrated : selfTest.motorCheck
         selfTestSpinning = false
         state = .selfTest
         return .success(.done)
     }
 
-    /// `stop` and `disarm` end a self-test without a verdict.
+    /// `stop` and `disarm` end a self-test without a verdict: it did not finish, so the pen
+    /// does not arm until one passes.
     private mutating func abortSelfTest() {
         guard state == .selfTest else { return }
         state = .idle
         selfTestResult = .notRun
+        if selfTestMotor == .running { selfTestMotor = .notRun }
+    }
+
+    private func selfTestRefusal() -> Refusal {
+        switch selfTestResult {
+        case .failed(let step):
+            Refusal(.selftestRequired, "the self-test failed at step \(step.rawValue): fix the cause, clear, then run needlectl selftest")
+        case .running:
+            Refusal(.selftestRequired, "the self-test is still running")
+        case .notRun, .passed:
+            Refusal(.selftestRequired, "no self-test has passed since start-up (or the last one was stopped): run needlectl selftest")
+        }
     }
 
     // MARK: - Cartridge
@@ -443,13 +529,41 @@ public struct SafetySupervisor: Sendable {
         Refusal(.notCalibrated, "the depth sensor is not calibrated: run calibrate zero, then calibrate span")
     }
 
-    /// The raw angle a calibration point may be taken from, or why there is none.
+    /// Raw counts a steady collar's reads may spread over: the AS5600's noise (±2 counts on the
+    /// simulated pen). A collar still turning, or a glitch, spreads further.
+    static let captureSpreadCounts: UInt16 = 4
+
+    /// Follows the raw angle for `calibrate zero`/`span` (called every tick, allocation-free).
+    private mutating func noteCaptureRaw(_ input: DepthInput) {
+        guard case .reading(let raw, true) = input, !DepthCalibration.isGlitch(raw) else {
+            rawGoodRun = 0
+            return
+        }
+        let range = min(rawRunRange.lowerBound, raw)...max(rawRunRange.upperBound, raw)
+        if rawGoodRun == 0 || range.upperBound - range.lowerBound > Self.captureSpreadCounts {
+            rawGoodRun = 1
+            rawRunSum = Int(raw)
+            rawRunRange = raw...raw
+        } else {
+            rawGoodRun += 1
+            rawRunSum += Int(raw)
+            rawRunRange = range
+        }
+    }
+
+    /// The raw angle a calibration point may be taken from, or why there is none: the mean,
+    /// to the nearest count, of at least `trustSamples` good reads in a row that moved no
+    /// more than sensor noise (the last read alone could be off by the noise, ±2 counts: 2 %
+    /// of a 200-count span).
     private func calibrationRaw() -> Result<UInt16, Refusal> {
         if state == .running { return .failure(Refusal(.busy, "stop the motor before calibrating")) }
         guard rawGoodRun >= config.trustSamples else {
-            return .failure(Refusal(.sensorInvalid, "no steady reading with a good magnet from the depth sensor"))
+            return .failure(Refusal(
+                .sensorInvalid,
+                "no steady reading with a good magnet from the depth sensor (hold the collar still, then capture again)"))
         }
-        return .success(lastGoodRaw)
+        let mean = (Double(rawRunSum) / Double(rawGoodRun)).rounded()
+        return .success(UInt16(clamping: Int(mean)))
     }
 
     private mutating func calibrateZero() -> Result<CommandOutcome, Refusal> {
@@ -480,8 +594,8 @@ public struct SafetySupervisor: Sendable {
     }
 
     private mutating func setCalibration(_ calibration: DepthCalibration) -> Result<CommandOutcome, Refusal> {
-        guard CalibrationMath.isUsable(calibration) else {
-            return .failure(Refusal(.invalidRequest, "calibration zero \(calibration.zeroCounts), scale \(calibration.mmPerCount) mm/count is not usable"))
+        if let problem = CalibrationMath.problem(with: calibration) {
+            return .failure(Refusal(.calibrationInvalid, "\(problem); the calibration in use is unchanged"))
         }
         guard state == .idle || state == .fault else {
             return .failure(Refusal(.busy, "disarm before changing the calibration (now \(state.rawValue))"))
@@ -513,7 +627,7 @@ public struct SafetySupervisor: Sendable {
             lastStopReason: lastStopReason, duty: duty, calibrated: config.calibrated,
             calibration: config.calibrated ? config.calibration : nil, pendingZeroCounts: pendingZero,
             calibrationCandidate: calibrationCandidate, cartridge: cartridge, cartridgeMarkPending: markPending,
-            selfTest: selfTestResult, session: current, previousSession: previousSession)
+            selfTest: selfTestResult, selfTestMotor: selfTestMotor, session: current, previousSession: previousSession)
     }
 }
 

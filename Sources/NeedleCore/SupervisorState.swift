@@ -49,6 +49,8 @@ public struct SupervisorStatus: Sendable, Equatable {
     /// The supervisor is asking the loop to mark the cartridge used.
     public var cartridgeMarkPending: Bool
     public var selfTest: SelfTestResult
+    /// The self-test's motor step (run only when an operator asks for it).
+    public var selfTestMotor: SelfTestMotorCheck
     /// The open treatment session, else the last one closed (nil before the first start).
     public var session: SessionTally?
     /// The session closed before `session` opened.

@@ -1,4 +1,6 @@
 import Logging
+import NIOCore
+import NIOPosix
 import NeedleCore
 import NeedleHAL
 import NeedleProtocol
@@ -12,6 +14,12 @@ public final class CommandRouter: RequestHandler {
     let loop: ControlLoop
     let clock: any MonotonicClock
     private let access: Mutex<AccessPolicy>
+    /// Bumped by every `setPolicy`: open connections then re-check their peer's role.
+    private let policyGeneration = Atomic<UInt64>(0)
+    /// Refusal lines, rate-limited per uid so that a flood cannot crowd faults out of the journal.
+    let refusals: RefusalLog
+    /// Writes the refusal summaries of a flood that has stopped.
+    private let refusalFlush = Mutex<RepeatedTask?>(nil)
     /// Supplementary groups of a uid (the system's by default; injected by tests).
     let groupsOf: @Sendable (UInt32) -> [UInt32]
     let hardware: HardwareKind
@@ -27,12 +35,17 @@ public final class CommandRouter: RequestHandler {
     let records: TreatmentRecorder?
     let wallClock: any WallClock
     let intervalGuard: IntervalGuard
+    /// Runs between reading the records and arming: lets a test switch the mode in that gap.
+    let beforeArmForTesting: (@Sendable () -> Void)?
+    /// Serving, or shutting down (see CommandRouter+Shutdown.swift).
+    let phase = Mutex(ServicePhase.serving)
 
     init(loop: ControlLoop, clock: any MonotonicClock, policy: AccessPolicy, hardware: HardwareKind,
          sim: SimControl?, calibrationStore: CalibrationStore, logger: Logger,
          groupsOf: @escaping @Sendable (UInt32) -> [UInt32] = AccessPolicy.supplementaryGroups,
          records: TreatmentRecorder? = nil, wallClock: any WallClock = SystemWallClock(),
-         intervalGuard: IntervalGuard = IntervalGuard()) {
+         intervalGuard: IntervalGuard = IntervalGuard(), beforeArmForTesting: (@Sendable () -> Void)? = nil) {
+        self.beforeArmForTesting = beforeArmForTesting
         self.records = records
         self.wallClock = wallClock
         self.intervalGuard = intervalGuard
@@ -45,6 +58,16 @@ public final class CommandRouter: RequestHandler {
         self.calibrationStore = calibrationStore
         self.logger = logger
         self.startNs = clock.nowNanoseconds()
+        self.refusals = RefusalLog(logger: logger, nowNs: startNs)
+        let refusals = refusals
+        let task = MultiThreadedEventLoopGroup.singleton.next().scheduleRepeatedTask(
+            initialDelay: .seconds(1), delay: .seconds(1)
+        ) { _ in refusals.flush(nowNs: clock.nowNanoseconds()) }
+        refusalFlush.withLock { $0 = task }
+    }
+
+    deinit {
+        refusalFlush.withLock { $0?.cancel() }
     }
 
     /// The access policy in force.
@@ -53,6 +76,23 @@ public final class CommandRouter: RequestHandler {
     /// Replaces the access policy; the next request is judged by the new one.
     public func setPolicy(_ policy: AccessPolicy) {
         access.withLock { $0 = policy }
+        policyGeneration.add(1, ordering: .sequentiallyConsistent)
+    }
+
+    public var accessGeneration: UInt64 { policyGeneration.load(ordering: .sequentiallyConsistent) }
+
+    /// A connection is let in only for a peer with a role: one without is refused before it
+    /// takes a slot (issue 9 §2.18), and the refusal is logged (rate-limited).
+    public func admit(_ peer: PeerCredentials) -> Result<Role, ProtocolError> {
+        if let role = role(of: peer) { return .success(role) }
+        refusals.refused(uid: peer.uid, nowNs: clock.nowNanoseconds()) {
+            $0.warning("refused a control connection: the peer has no role", metadata: [
+                "uid": "\(peer.uid)", "gid": "\(peer.gid)", "pid": "\(peer.pid)",
+            ])
+        }
+        return .failure(ProtocolError(
+            .unauthorized,
+            "connection refused: uid \(peer.uid) has no role on this pen (observer, operator or clinician: see [access] in needled.toml)"))
     }
 
     /// The role a peer has now, or nil.
@@ -68,10 +108,12 @@ public final class CommandRouter: RequestHandler {
         if let role, role >= needed { return nil }
         let what = Self.describe(command)
         let has = role.map { "has the \($0) role" } ?? "has no role"
-        logger.warning("refused \(what): needs the \(needed) role", metadata: [
-            "uid": "\(peer.uid)", "gid": "\(peer.gid)", "pid": "\(peer.pid)", "command": "\(what)",
-            "role": "\(role?.description ?? "none")", "needed": "\(needed)",
-        ])
+        refusals.refused(uid: peer.uid, nowNs: clock.nowNanoseconds()) {
+            $0.warning("refused \(what): needs the \(needed) role", metadata: [
+                "uid": "\(peer.uid)", "gid": "\(peer.gid)", "pid": "\(peer.pid)", "command": "\(what)",
+                "role": "\(role?.description ?? "none")", "needed": "\(needed)",
+            ])
+        }
         return ProtocolError(.unauthorized, "\(what) needs the \(needed) role; uid \(peer.uid) \(has)")
     }
 
@@ -86,30 +128,36 @@ public final class CommandRouter: RequestHandler {
 
     public func status() -> StatusResult {
         let now = clock.nowNanoseconds()
-        return StatusMapping.result(loop.status(), hardware: hardware, uptimeS: Double(now &- startNs) / 1e9)
+        let result = StatusMapping.result(loop.status(), hardware: hardware, uptimeS: Double(now &- startNs) / 1e9)
+        return phase.withLock { $0 } == .loopStopped ? Self.stopped(result) : result
     }
 
     public func handle(_ command: Command, from peer: PeerCredentials) -> Result<ResultPayload, ProtocolError> {
         if let refusal = authorize(command, peer: peer) { return .failure(refusal) }
+        if let answer = shutdownAnswer(command, peer: peer) { return answer }
         switch command {
         case .status, .watch:
             return .success(.status(status()))
         case .arm(let args):
-            let request = PlanRequest(
-                targetDepthMM: args.depthMM, speedLevel: args.speed, area: args.area, durationS: args.durationS,
-                override: args.override)
             // authorize(_:peer:) above already refused an override below the clinician role;
             // the core checks it again from this flag.
             let clinician = role(of: peer).map { $0 >= .clinician } ?? false
-            if let refusal = intervalRefusal(area: args.area, override: args.override && clinician) {
-                return .failure(logRefused(refusal, peer: peer))
+            let evidence: IntervalEvidence?
+            switch intervalEvidence(area: args.area) {
+            case .success(let read): evidence = read
+            case .failure(let refusal): return .failure(logRefused(refusal, peer: peer))
             }
+            beforeArmForTesting?()
+            let request = PlanRequest(
+                targetDepthMM: args.depthMM, speedLevel: args.speed, area: args.area, durationS: args.durationS,
+                override: args.override, interval: evidence)
             let result = run(.armRequest(request, clinician: clinician), peer: peer)
             if case .success = result { records?.noteArmed(by: peer.uid) }
             return result
         case .history(let arguments): return history(arguments)
         case .plan: return treatmentPlan()
-        case .selftest: return run(.selfTest, peer: peer)
+        // An operator's selftest is the full test: the only way the motor step's spin runs.
+        case .selftest: return run(.selfTest(includeMotor: true), peer: peer)
         case .calibrate(let step): return calibrate(step, peer: peer)
         case .disarm: return run(.disarm, peer: peer)
         case .start: return run(.start, peer: peer)
@@ -128,7 +176,8 @@ public final class CommandRouter: RequestHandler {
     }
 
     private func run(_ command: SupervisorCommand, peer: PeerCredentials) -> Result<ResultPayload, ProtocolError> {
-        switch loop.command(command, nowNs: clock.nowNanoseconds()) {
+        guard let result = supervise(command) else { return .failure(shuttingDown(peer: peer)) }
+        switch result {
         case .success(let outcome):
             journal(outcome, peer: peer)
             if case .armRequest(let request, _) = command, request.override { journalOverride(peer: peer) }
@@ -143,10 +192,13 @@ public final class CommandRouter: RequestHandler {
         logRefused(ProtocolError(ErrorCode(rawValue: refusal.code.rawValue) ?? .internal, refusal.message), peer: peer)
     }
 
-    /// Every refusal of a command is one journal line with the peer's uid.
+    /// Every refusal of a command is one journal line with the peer's uid, within the
+    /// per-uid rate limit (beyond it, counted in a summary line).
     @discardableResult
     func logRefused(_ error: ProtocolError, peer: PeerCredentials) -> ProtocolError {
-        logger.info("refused", metadata: ["code": "\(error.code.rawValue)", "reason": "\(error.message)", "uid": "\(peer.uid)"])
+        refusals.refused(uid: peer.uid, nowNs: clock.nowNanoseconds()) {
+            $0.info("refused", metadata: ["code": "\(error.code.rawValue)", "reason": "\(error.message)", "uid": "\(peer.uid)"])
+        }
         return error
     }
 

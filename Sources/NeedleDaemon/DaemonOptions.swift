@@ -31,9 +31,19 @@ public struct DaemonOptions: Sendable {
     /// Run the power-on self-test when the loop starts (tests that script the first
     /// milliseconds themselves turn it off).
     public var selfTestAtStart = true
-    /// Control-loop rate limits: below 100 Hz the 5 ms sensor timeout cannot be met; above
-    /// 8 kHz one AS5600 read (~125 µs at 400 kHz) no longer fits in a period.
+    /// Control-loop rate limits: the floor is derived from the sensor timeout and the
+    /// heartbeat monostable's pulse (`ControlRate`); above 8 kHz one AS5600 read (~125 µs
+    /// at 400 kHz) no longer fits in a period.
     public static let rateRange = ConfigRules.rateHz
+
+    /// Why `rateHz` is refused, or nil when it is allowed: the message names the bound, and
+    /// below the floor both reasons for it.
+    public static func rateRefusal(_ rateHz: Int) -> String? {
+        guard !rateRange.contains(rateHz) else { return nil }
+        let range = "\(rateRange.lowerBound)...\(rateRange.upperBound) Hz"
+        if rateHz < rateRange.lowerBound { return "\(rateHz) Hz is outside \(range): \(ControlRate.whyLowest)" }
+        return "\(rateHz) Hz is outside \(range): above it one AS5600 read (~125 µs at 400 kHz) no longer fits in a tick"
+    }
 
     /// `simulate` forces the simulated pen whatever `hardware.backend` says.
     public init(simulate: Bool, socketPath: String = ControlSocket.defaultPath,

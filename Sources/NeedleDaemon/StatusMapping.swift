@@ -24,16 +24,16 @@ enum StatusMapping {
             uptimeS: round3(uptimeS),
             lastStopReason: s.lastStopReason?.rawValue,
             calibrated: s.calibrated,
-            selfTest: selfTest(s.selfTest),
+            selfTest: selfTest(s.selfTest, motor: s.selfTestMotor),
             cartridge: cartridge(s.cartridge))
     }
 
-    static func selfTest(_ result: SelfTestResult) -> SelfTestReport {
+    static func selfTest(_ result: SelfTestResult, motor: SelfTestMotorCheck) -> SelfTestReport {
         switch result {
-        case .notRun: .notRun
-        case .running(let step): SelfTestReport(result: .running, step: step.rawValue)
-        case .passed: SelfTestReport(result: .passed)
-        case .failed(let step): SelfTestReport(result: .failed, step: step.rawValue)
+        case .notRun: SelfTestReport(result: .notRun, motor: motor.rawValue)
+        case .running(let step): SelfTestReport(result: .running, step: step.rawValue, motor: motor.rawValue)
+        case .passed: SelfTestReport(result: .passed, motor: motor.rawValue)
+        case .failed(let step): SelfTestReport(result: .failed, step: step.rawValue, motor: motor.rawValue)
         }
     }
 

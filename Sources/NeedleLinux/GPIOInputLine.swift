@@ -15,22 +15,31 @@ public final class GPIOInputLine: DigitalInput {
     public let location: GPIOLineLocation
     public let activeLow: Bool
     public let edges: GPIOEdges
+    /// The debounce period asked of the kernel, µs (0: none).
+    public let requestedDebounceUs: UInt32
+    /// The debounce period the kernel applies, µs: the requested one where the shim's uAPI
+    /// has debounce (libgpiod 2.x), 0 over libgpiod 1.6, whose uAPI has none.
+    public var kernelDebounceUs: UInt32 { GPIOShimInfo.supportsKernelDebounce ? requestedDebounceUs : 0 }
     private let device: StaticString
     private let line: Mutex<ShimHandle?>
 
     public init(
         chip: GPIOChip, offset: UInt32, consumer: String = "needled", activeLow: Bool = false,
-        bias: GPIOBias = .asIs, edges: GPIOEdges = .none, device: StaticString = "gpio-input"
+        bias: GPIOBias = .asIs, edges: GPIOEdges = .none, debounceUs: UInt32 = 0,
+        device: StaticString = "gpio-input"
     ) throws(LinuxBackendError) {
         try chip.checkOffset(offset)
         let requested: ShimHandle
-        switch chip.request({ handle in needle_gpio_request_input(handle, offset, consumer, activeLow, bias.shim, edges.shim) }) {
+        switch chip.request({ handle in
+            needle_gpio_request_input(handle, offset, consumer, activeLow, bias.shim, edges.shim, debounceUs)
+        }) {
         case .success(let h): requested = h
         case .failure(let e): throw .gpioLineRequestFailed(chip: chip.path, offset: offset, errno: e.errno)
         }
         self.location = GPIOLineLocation(chip: chip, offset: offset)
         self.activeLow = activeLow
         self.edges = edges
+        self.requestedDebounceUs = debounceUs
         self.device = device
         self.line = Mutex(requested)
     }
@@ -38,13 +47,13 @@ public final class GPIOInputLine: DigitalInput {
     /// Requests the line named `lineName` (gpio-line-names) on whichever chip has it.
     public convenience init(
         named lineName: String, consumer: String = "needled", activeLow: Bool = false,
-        bias: GPIOBias = .asIs, edges: GPIOEdges = .none, device: StaticString = "gpio-input",
-        devDirectory: String = "/dev"
+        bias: GPIOBias = .asIs, edges: GPIOEdges = .none, debounceUs: UInt32 = 0,
+        device: StaticString = "gpio-input", devDirectory: String = "/dev"
     ) throws(LinuxBackendError) {
         let found = try GPIOChip.findLine(named: lineName, devDirectory: devDirectory)
         try self.init(
             chip: found.chip, offset: found.offset, consumer: consumer, activeLow: activeLow,
-            bias: bias, edges: edges, device: device)
+            bias: bias, edges: edges, debounceUs: debounceUs, device: device)
     }
 
     deinit { close() }

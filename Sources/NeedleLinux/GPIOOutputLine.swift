@@ -56,8 +56,10 @@ public final class GPIOOutputLine: DigitalOutput {
     }
 
     /// Drives the line inactive (best effort) and releases it. After release the kernel lets
-    /// the line revert, so its hardware pull decides; `drivingInactive: false` releases
-    /// without that last write — what a crash does, used by the VM rig to prove the pull wins.
+    /// the line revert, so its hardware pull decides — on upstream kernels; a Raspberry Pi
+    /// kernel keeps it driven unless `dtparam=strict_gpiod` is set (`ReleasedOutputCheck`
+    /// refuses to start otherwise). `drivingInactive: false` releases without that last
+    /// write — what a crash does, used by the VM rig to prove the pull wins there.
     public func close(drivingInactive: Bool = true) {
         line.withLock { l in
             guard let requested = l else { return }

@@ -18,6 +18,8 @@ public enum LinuxBackendError: Error, Equatable, Sendable, CustomStringConvertib
     /// The kernel refused the line request (EBUSY: another consumer holds it).
     case gpioLineRequestFailed(chip: String, offset: UInt32, errno: Int32)
     case i2cBusOpenFailed(path: String, errno: Int32)
+    /// The adapter refused a setting the bus needs (its transfer timeout or retry count).
+    case i2cBusSetupFailed(path: String, setting: String, value: UInt, errno: Int32)
     case pwmChipNotFound(path: String)
     case pwmExportFailed(path: String, errno: Int32)
     /// The channel's attribute files did not appear (or stayed unwritable) after export.
@@ -41,6 +43,8 @@ public enum LinuxBackendError: Error, Equatable, Sendable, CustomStringConvertib
             return "GPIO line \(chip):\(offset) could not be requested: \(errnoText(e))"
         case .i2cBusOpenFailed(let path, let e):
             return "I2C bus \(path) could not be opened: \(errnoText(e))"
+        case .i2cBusSetupFailed(let path, let setting, let value, let e):
+            return "I2C bus \(path) refused \(setting) = \(value): \(errnoText(e)); without it a hung transfer would block the control loop"
         case .pwmChipNotFound(let path):
             return "PWM chip \(path) not found"
         case .pwmExportFailed(let path, let e):

@@ -23,10 +23,20 @@ public final class LinuxI2CBus: I2CBus {
     }
     private let state: Mutex<State>
 
-    /// Opens `path` (e.g. "/dev/i2c-1"). `device` names the bus in HALErrors.
-    public init(path: String, device: StaticString = "i2c") throws(LinuxBackendError) {
+    /// Opens `path` (e.g. "/dev/i2c-1") and sets the adapter's `adapterSettings` (a short
+    /// transfer timeout, no retries); a bus that refuses them is not opened. `device` names
+    /// the bus in HALErrors. `control` issues the settings' ioctls; tests record them.
+    public init(
+        path: String, device: StaticString = "i2c",
+        control: (_ fd: Int32, _ request: UInt, _ value: UInt) -> Int32 = LinuxI2CBus.ioctlControl
+    ) throws(LinuxBackendError) {
         let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { throw .i2cBusOpenFailed(path: path, errno: errno) }
+        for setting in Self.adapterSettings where control(fd, setting.request, setting.value) < 0 {
+            let e = errno
+            _ = Glibc.close(fd)
+            throw .i2cBusSetupFailed(path: path, setting: setting.name, value: setting.value, errno: e)
+        }
         self.path = path
         self.device = device
         self.state = Mutex(State(fd: fd, address: -1))
@@ -35,6 +45,38 @@ public final class LinuxI2CBus: I2CBus {
     /// Opens `/dev/i2c-<bus>` (bus 1 is the Raspberry Pi's header I2C).
     public convenience init(bus: Int, device: StaticString = "i2c") throws(LinuxBackendError) {
         try self.init(path: "/dev/i2c-\(bus)", device: device)
+    }
+
+    /// One i2c-dev ioctl the bus sets when it is opened.
+    public struct AdapterSetting: Sendable, Equatable {
+        public let name: String
+        public let request: UInt
+        public let value: UInt
+    }
+
+    /// The transfer timeout, in the ioctl's unit of 10 ms. A hung transfer (a slave holding
+    /// SCL low, a lost interrupt) otherwise blocks the control loop for the adapter's
+    /// default, typically a second. The kernel turns it into jiffies, and a wait of one
+    /// jiffy can end at the next timer tick, however soon that is; 1 (10 ms) could then
+    /// time out a healthy 125 µs transfer that a tick happens to straddle (HZ = 100).
+    /// 2 (20 ms) waits at least one whole jiffy at any HZ and still bounds a hung transfer
+    /// to about the heartbeat budget: the monostable has cut the motor by then, and the
+    /// loop counts the timeout (ETIMEDOUT, HAL kind `timeout`) as an invalid sample.
+    public static let transferTimeoutUnits: UInt = 2
+    /// Retries on lost arbitration: none. A retry repeats the transfer inside the same
+    /// tick; a failed sample is already handled by the supervisor, and sooner.
+    public static let transferRetries: UInt = 0
+
+    /// What the bus asks of its adapter at open, in this order. Both ioctls set the
+    /// adapter's values for every user of that bus (i2c-dev keeps them per adapter).
+    public static let adapterSettings: [AdapterSetting] = [
+        AdapterSetting(name: "I2C_TIMEOUT", request: UInt(I2C_TIMEOUT), value: transferTimeoutUnits),
+        AdapterSetting(name: "I2C_RETRIES", request: UInt(I2C_RETRIES), value: transferRetries),
+    ]
+
+    /// The real ioctl.
+    public static func ioctlControl(_ fd: Int32, _ request: UInt, _ value: UInt) -> Int32 {
+        needle_i2c_control(fd, request, value)
     }
 
     deinit { close() }

@@ -122,6 +122,10 @@ public enum SimulatedFault: String, Codable, Sendable, CaseIterable, Hashable {
     case stall
     case estop
     case cartridgeRemoved = "cartridge-removed"
+    /// The motor is driven at full duty whatever software writes, until motor power is cut.
+    case motorRunaway = "motor-runaway"
+    /// The PWM ignores writes and drives full duty while the driver is enabled.
+    case pwmStuck = "pwm-stuck"
 }
 
 /// The `sim` command: drives the simulated pen's world side. Refused with `not_simulated`

@@ -22,6 +22,10 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, Hashable {
     case cartridgeUnreadable = "cartridge_unreadable"
     case tooSoon = "too_soon"
     case spanTooSmall = "span_too_small"
+    /// Arming needs a passed self-test (the last one failed, was stopped, or never ran).
+    case selftestRequired = "selftest_required"
+    /// A calibration that would not read the collar's whole travel right (DESIGN §3 rule 10).
+    case calibrationInvalid = "calibration_invalid"
     /// The state directory (calibration, treatment records) could not be read or written.
     case storageFailed = "storage_failed"
     // Access and availability.
@@ -37,4 +41,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, Hashable {
     case rateLimited = "rate_limited"
     // A bug or an environment failure inside the daemon.
     case `internal`
+    /// The calendar clock reads earlier than the newest treatment record (a board without an
+    /// RTC that booted before its clock was set): nothing is armed until the clock is set.
+    case clockNotSet = "clock_not_set"
 }

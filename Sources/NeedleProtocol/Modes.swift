@@ -10,7 +10,8 @@ public enum PenState: String, Codable, Sendable, CaseIterable, Hashable {
     case armed
     case running
     case fault
-    /// The power-on self-test is running (motor spins briefly at the lowest level).
+    /// The self-test is running (the motor spins briefly at the lowest level only when an
+    /// operator asked for the full test).
     case selfTest = "self_test"
 }
 
@@ -23,6 +24,8 @@ public enum FaultCode: String, Codable, Sendable, CaseIterable, Hashable {
     case cartridgeRemoved = "cartridge_removed"
     case stall
     case selftestFailed = "selftest_failed"
+    /// The motor turned without being driven, or faster than any level: the heartbeat stops.
+    case runaway
 }
 
 /// Which backend drives the pen.

@@ -27,6 +27,14 @@ extension TreatmentRecordStore {
         }
     }
 
+    /// When the newest session of any area (or of none) started; nil without records. A
+    /// calendar clock earlier than this is not set (the interval guard refuses on it).
+    public func newestStartMs() throws(RecordStoreError) -> Int64? {
+        try read("read the newest session start") { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(started_at_ms) FROM treatment_session")
+        }
+    }
+
     /// One summary per treated area, by area name. Sessions armed by depth only (no area)
     /// are not counted anywhere here.
     public func sessionsByArea() throws(RecordStoreError) -> [AreaSummary] {

@@ -56,8 +56,11 @@ struct PenState: Sendable {
     /// low-side switches short the windings); an asleep or unpowered driver leaves its
     /// outputs open and the motor coasts.
     func drive(at t: UInt64) -> MotorModel.Drive {
+        // A runaway driver needs only motor power, which the heartbeat's monostable gates.
+        if faults.contains(.motorRunaway), watchdog.powered(at: t) { return .driven(duty: 1) }
         guard driverAwake(at: t) else { return .coasting }
         if brake { return .braking }
+        if faults.contains(.pwmStuck) { return .driven(duty: 1) }
         return pwm.enabled ? .driven(duty: pwm.dutyFraction) : .coasting
     }
 

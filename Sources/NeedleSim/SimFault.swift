@@ -15,10 +15,17 @@ public enum SimFault: String, CaseIterable, Sendable {
     case estop
     /// The cartridge is not seated.
     case cartridgeRemoved = "cartridge-removed"
+    /// The H-bridge drives the motor at full duty whatever the enable and PWM say (a shorted
+    /// driver, or the enable stuck high with a PWM that ignores writes). Only cutting motor
+    /// power — the heartbeat monostable — stops it.
+    case motorRunaway = "motor-runaway"
+    /// The PWM ignores writes and drives full duty whenever the driver is awake: the motor
+    /// overspeeds while enabled; the enable still stops it.
+    case pwmStuck = "pwm-stuck"
 
     /// A bit in `FaultSet`; the state keeps faults in a bitmask so that checking them on
     /// the device path never allocates.
-    var bit: UInt8 {
+    var bit: UInt16 {
         switch self {
         case .sensorError: 1 << 0
         case .magnetMissing: 1 << 1
@@ -27,13 +34,15 @@ public enum SimFault: String, CaseIterable, Sendable {
         case .stall: 1 << 4
         case .estop: 1 << 5
         case .cartridgeRemoved: 1 << 6
+        case .motorRunaway: 1 << 7
+        case .pwmStuck: 1 << 8
         }
     }
 }
 
 /// The active faults, as a bitmask.
 struct FaultSet: Sendable, Equatable {
-    var bits: UInt8 = 0
+    var bits: UInt16 = 0
 
     func contains(_ fault: SimFault) -> Bool { bits & fault.bit != 0 }
     mutating func insert(_ fault: SimFault) { bits |= fault.bit }

@@ -52,14 +52,19 @@ struct Driver {
         }
     }
 
+    /// Settles the collar at `depth` and clears the faults a trip left (at most 1 s).
+    func clearAtDepth(_ depth: Double) -> Bool {
+        wait(1, until: {
+            guard settle(at: depth) else { return false }
+            _ = loop.command(.clear, nowNs: clock.nowNanoseconds())
+            return loop.status().faults.isEmpty
+        })
+    }
+
     /// Run at 0.95 mm in home mode on a fresh cartridge, push the collar to 1.10 mm, wait
     /// for the trip.
     func overDepthCycle(_ number: Int) -> Bool {
-        guard wait(1, until: {
-            guard settle(at: 0.95) else { return false }
-            _ = loop.command(.clear, nowNs: clock.nowNanoseconds())
-            return loop.status().faults.isEmpty
-        }), seatNewCartridge(number), startTreatment(depth: 0.95, speed: 5) else { return false }
+        guard clearAtDepth(0.95), seatNewCartridge(number), startTreatment(depth: 0.95, speed: 5) else { return false }
         pen.setDepth(mm: 1.10)
         return wait(0.5) { loop.status().faults.contains(.depthLimit) }
     }

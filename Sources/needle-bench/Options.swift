@@ -1,12 +1,16 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NeedleDaemon
 
-/// `needle-bench [--seconds S] [--trips N] [--rate HZ]`.
+/// `needle-bench [--seconds S] [--trips N] [--rate HZ] [--no-prefault]`.
 struct Options {
     var seconds = 10.0
     var trips = 1000
     var rateHz = 1000
+    /// `--no-prefault`: the loop thread on a default stack, trip path not exercised at
+    /// start-up (to measure what pre-faulting saves on the first trip).
+    var prefault = true
     var executableDirectory: String
 
     init(_ arguments: [String]) {
@@ -14,13 +18,15 @@ struct Options {
         let length = readlink("/proc/self/exe", &path, path.count - 1)
         let exe = length > 0 ? String(decoding: path[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : arguments[0]
         executableDirectory = String(exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)])
+        prefault = !arguments.contains("--no-prefault")
+        let arguments = arguments.filter { $0 != "--no-prefault" }
         var index = 1
         while index + 1 < arguments.count {
             let value = arguments[index + 1]
             switch arguments[index] {
             case "--seconds": seconds = Double(value).map { max($0, 1) } ?? seconds
             case "--trips": trips = Int(value).map { max($0, 1) } ?? trips
-            case "--rate": rateHz = Int(value).map { min(max($0, 100), 8000) } ?? rateHz
+            case "--rate": rateHz = Int(value).map { min(max($0, DaemonOptions.rateRange.lowerBound), DaemonOptions.rateRange.upperBound) } ?? rateHz
             default: break
             }
             index += 2

@@ -125,9 +125,6 @@ final class Runner {
         return outcome
     }
 
-    /// The world may have started with an input reading unsafe (a kernel line's bias is
-    /// applied when the daemon requests it, before the world re-asserts its pulls): clear
-    /// what latched, so every scenario starts idle with no faults.
     /// Until the daemon has read the seated cartridge's identity and found it unused.
     private func waitForFreshCartridge(_ client: ControlClient) throws(HILError) {
         let deadline = Posix.nowNs() + 2_000_000_000
@@ -143,24 +140,43 @@ final class Runner {
         throw .timeout("the new cartridge was not identified as unused: \(last)")
     }
 
+    /// The world may have started with an input reading unsafe (a kernel line's bias is
+    /// applied when the daemon requests it, before the world re-asserts its pulls): clear
+    /// what latched, so every scenario starts idle with no faults.
+    /// Also, as an operator would, it runs `selftest` when the power-on self-test did not pass:
+    /// a pen arms only after a passed self-test, and on the kernel's devices the power-on test
+    /// can find the world not yet attached (a fault latched at boot keeps it from starting).
     private func settle(_ client: ControlClient) throws(HILError) {
-        let deadline = Posix.nowNs() + 3_000_000_000
+        let deadline = Posix.nowNs() + 10_000_000_000
         var last = ""
+        var selfTestsAsked = 0
         while Posix.nowNs() < deadline {
             let status = try client.request("status")
             guard case .object(let s) = status else { throw .socket("status is not an object") }
             let faults = s["faults"]?.scenarioText ?? ""
             let state = s["state"]?.scenarioText ?? ""
-            last = "state=\(state) faults=\(faults)"
-            // The power-on self-test runs first; a failure is the pen's, not the scenario's.
-            if case .object(let selfTest)? = s["self_test"], selfTest["result"]?.scenarioText == "failed" {
-                throw .world("the power-on self-test failed at step \(selfTest["step"]?.scenarioText ?? "?")")
+            var selfTest = "?"
+            var step = "?"
+            if case .object(let test)? = s["self_test"] {
+                selfTest = test["result"]?.scenarioText ?? "?"
+                step = test["step"]?.scenarioText ?? "?"
             }
-            if faults.isEmpty && state == "idle" { return }
-            if !faults.isEmpty { _ = try? client.request("clear") }
+            last = "state=\(state) faults=\(faults) self_test=\(selfTest)"
+            if faults.isEmpty && state == "idle" {
+                if selfTest == "passed" { return }
+                if selfTest == "failed", selfTestsAsked > 0 {
+                    // The operator's own self-test failed with the world attached: the pen's fault.
+                    throw .world("the self-test failed at step \(step)")
+                }
+                if selfTest != "running" {
+                    _ = try client.request("selftest")
+                    selfTestsAsked += 1
+                }
+            }
+            if !faults.isEmpty, state != "self_test" { _ = try? client.request("clear") }
             Posix.sleep(ns: 20_000_000)
         }
-        throw .timeout("the pen did not settle idle without faults: \(last)")
+        throw .timeout("the pen did not settle idle without faults after a passed self-test: \(last)")
     }
 
     /// Runs one step; returns a note for the report.

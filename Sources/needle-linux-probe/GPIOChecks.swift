@@ -27,6 +27,11 @@ func checkOutputs(_ probe: Probe) {
                 chip: motor.location.chip.path, offset: motor.location.offset, errno: EBUSY), "\(error)")
         }
 
+        // The rig's upstream kernel returns released outputs to inputs, and the start-up
+        // check that refuses Raspberry Pi kernels which do not must let it through.
+        let release = ReleasedOutputCheck.check(chipLabel: motor.location.chip.label)
+        probe.check("kernel lets released outputs go (ReleasedOutputCheck)", release.allowsMotor, "\(release)")
+
         // Rule 4's crash case: held active, released without a last write: the pull-down wins.
         try motor.set(active: true)
         probe.check("MOTOR_EN active before release", world.value == "1", "value \(world.value)")

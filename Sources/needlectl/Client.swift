@@ -25,26 +25,38 @@ enum Client {
     {
         let id: Int64 = 1
         do {
-            try connection.sendRequest(Request(id: id, command: command))
+            do {
+                try connection.sendRequest(Request(id: id, command: command))
+            } catch {
+                // needled refuses a connection (no role, busy) as soon as it arrives, before it
+                // reads a request: its reason may already wait in the socket. Show it.
+                guard case .reply(let reply)? = try? connection.receive(), case .failure = reply.outcome else { throw error }
+                _ = try report(reply.outcome, options: options)
+            }
             while true {
                 guard case .reply(let reply) = try connection.receive(), reply.id == id || reply.id == nil else {
                     continue  // a stray event or another request's reply
                 }
-                switch reply.outcome {
-                case .success(let payload):
-                    return payload
-                case .failure(let error):
-                    if options.json {
-                        printError(jsonText(error))
-                    } else {
-                        printError("error: \(error.code.rawValue): \(error.message)")
-                    }
-                    throw ExitCode(Exit.refused)
-                }
+                return try report(reply.outcome, options: options)
             }
         } catch let error as ConnectionError {
             printError("error: \(error)")
             throw ExitCode(Exit.unreachable)
+        }
+    }
+
+    /// The payload of a success; a refusal is printed and exits 1.
+    private static func report(_ outcome: Reply.Outcome, options: GlobalOptions) throws -> ResultPayload {
+        switch outcome {
+        case .success(let payload):
+            return payload
+        case .failure(let error):
+            if options.json {
+                printError(jsonText(error))
+            } else {
+                printError("error: \(error.code.rawValue): \(error.message)")
+            }
+            throw ExitCode(Exit.refused)
         }
     }
 

@@ -15,9 +15,12 @@ struct SelftestCommand: ParsableCommand {
         commandName: "selftest",
         abstract: "Run the self-test (sensor, steadiness, cartridge, motor, heartbeat) and wait for its result.",
         discussion: """
-            Idle only; the motor spins briefly at the lowest level. Exit 0 when it passed; 1 when \
-            it failed (the selftest_failed fault then stays latched until `needlectl clear`), was \
-            ended by stop/disarm, or gave no verdict within 10 s.
+            Idle only; the motor spins briefly at the lowest level (never on an uncalibrated pen, \
+            nor without a trusted depth inside the mode's window). The power-on self-test skips \
+            that spin: the motor turns only on an operator's action. A pen arms only after a \
+            self-test passed. Exit 0 when it passed; 1 when it failed (the selftest_failed fault \
+            then stays latched until `needlectl clear`, and arming is refused until a self-test \
+            passes), was ended by stop/disarm, or gave no verdict within 10 s.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -45,11 +48,15 @@ struct SelftestCommand: ParsableCommand {
         if global.json { print(Client.jsonText(status)) }
         switch status.selfTest.result {
         case .passed:
-            if !global.json { print("self-test passed") }
+            if !global.json {
+                print(status.selfTest.motor == "skipped_uncalibrated"
+                    ? "self-test passed; motor step skipped: the pen is not calibrated" : "self-test passed")
+            }
         case .failed:
             printError(
                 "self-test failed at step \(status.selfTest.step ?? "unknown"); the selftest_failed fault is latched: "
-                    + "fix the cause, then clear it with `needlectl clear`")
+                    + "fix the cause, clear it with `needlectl clear`, then run `needlectl selftest` again "
+                    + "(the pen does not arm until a self-test passes)")
             throw ExitCode(Exit.refused)
         case .notRun, .running:
             printError("self-test ended without a verdict (a stop or disarm ends it)")

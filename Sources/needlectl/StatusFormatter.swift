@@ -42,6 +42,7 @@ enum StatusFormatter {
         parts.append("calibrated=\(status.calibrated ? "yes" : "no")")
         let test = status.selfTest
         parts.append("selftest=\(test.result.rawValue)\(test.step.map { ":" + $0 } ?? "")")
+        if let motor = test.motor { parts.append("selftest_motor=\(motor)") }
         parts.append("cartridge=\(compactCartridge(status.cartridge))")
         return parts.joined(separator: " ")
     }
@@ -52,11 +53,21 @@ enum StatusFormatter {
     }
 
     private static func selfTest(_ report: SelfTestReport) -> String {
-        switch report.result {
+        let verdict = switch report.result {
         case .notRun: "not run"
         case .running: "running (\(report.step ?? "?"))"
         case .passed: "passed"
         case .failed: "failed at \(report.step ?? "?")"
+        }
+        return verdict + motorStep(report.motor)
+    }
+
+    private static func motorStep(_ motor: String?) -> String {
+        switch motor {
+        case "not_run": "; motor step not run (needlectl selftest spins it)"
+        case "skipped_uncalibrated": "; motor step skipped: not calibrated"
+        case .some(let other): "; motor step \(String(other.map { $0 == "_" ? " " : $0 }))"
+        case nil: ""
         }
     }
 

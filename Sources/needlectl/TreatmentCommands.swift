@@ -12,7 +12,7 @@ struct ArmCommand: ParsableCommand {
     @Option(help: "Treatment area, e.g. forehead, cheeks, neck; its preset fills in what is not given.")
     var area: String?
 
-    @Option(help: "Needle depth in mm (home 0.05–0.95, clinical 1.00–3.00; default: the area's).")
+    @Option(help: "Needle depth in mm (home 0.05–0.95, clinical 1.00–2.95; default: the area's).")
     var depth: Double?
 
     @Option(help: "Speed setting 1…10 (default: the area's, else \(ArmArguments.defaultSpeed)).")

@@ -19,7 +19,7 @@ struct NeedledCommand: ParsableCommand {
             socket that needlectl talks to. Settings come from the configuration file \
             (--config, else /etc/needled/needled.toml if it exists, else defaults); flags \
             override it. SIGHUP re-reads the file. SIGTERM or SIGINT: motor off, outputs \
-            safe, socket removed, exit 0.
+            safe, socket removed, exit 0 (exit 1 if an output could not be driven safe).
             """)
 
     @Option(help: "Configuration file (default: /etc/needled/needled.toml if it exists).")
@@ -43,7 +43,7 @@ struct NeedledCommand: ParsableCommand {
     @Option(help: "Control socket path (default: $NEEDLED_SOCKET, else daemon.socket).")
     var socket: String?
 
-    @Option(help: "Control-loop rate in Hz (100...8000; default: daemon.rate_hz).")
+    @Option(help: "Control-loop rate in Hz (\(DaemonOptions.rateRange.lowerBound)...\(DaemonOptions.rateRange.upperBound); below \(DaemonOptions.rateRange.lowerBound) a tick outlasts half the 5 ms sensor timeout and the heartbeat's edges half the monostable's pulse; default: daemon.rate_hz).")
     var rate: Int?
 
     @Option(name: .customLong("state-dir"), help: ArgumentHelp(
@@ -67,8 +67,8 @@ struct NeedledCommand: ParsableCommand {
         if let i2cBus, i2cBus < 0 {
             throw ValidationError("--i2c-bus must be 0 or more (got \(i2cBus))")
         }
-        if let rate, !DaemonOptions.rateRange.contains(rate) {
-            throw ValidationError("--rate must be within 100...8000 Hz (got \(rate))")
+        if let rate, let refusal = DaemonOptions.rateRefusal(rate) {
+            throw ValidationError("--rate \(refusal)")
         }
         if let stateDirectory, !stateDirectory.hasPrefix("/") {
             throw ValidationError("--state-dir must be an absolute path (got \(stateDirectory))")
@@ -151,7 +151,9 @@ struct NeedledCommand: ParsableCommand {
             break
         }
         service.detach()
-        blocking { await daemon.stop() }
+        let unsafe = blocking { await daemon.stop() }
+        // An output that could not be driven safe is a failure, whatever else went well.
+        if !unsafe.isEmpty { throw ExitCode(1) }
     }
 
     /// The flags that override the file; `$NEEDLED_SOCKET` counts as a flag, after `--socket`.

@@ -20,8 +20,9 @@ struct BadValue: Sendable, CustomTestStringConvertible {
 @Suite("Config validation")
 struct ValidationTests {
     static let badValues: [BadValue] = [
-        .init("[daemon]\nrate_hz = 99", "daemon.rate_hz", .outOfRange, "100...8000"),
-        .init("[daemon]\nrate_hz = 8001", "daemon.rate_hz", .outOfRange, "100...8000"),
+        .init("[daemon]\nrate_hz = 99", "daemon.rate_hz", .outOfRange, "400...8000"),
+        .init("[daemon]\nrate_hz = 399", "daemon.rate_hz", .outOfRange, "sensor timeout"),
+        .init("[daemon]\nrate_hz = 8001", "daemon.rate_hz", .outOfRange, "400...8000"),
         .init("[daemon]\nlog_level = \"verbose\"", "daemon.log_level", .notAllowed, "trace, debug, info"),
         .init("[daemon]\nsocket = \"relative.sock\"", "daemon.socket", .notAllowed, "absolute"),
         .init("[daemon]\nsocket = \"/\(String(repeating: "x", count: 120))\"", "daemon.socket", .notAllowed, "107 bytes"),
@@ -166,7 +167,7 @@ struct ValidationTests {
             [hardware.i2c]
             address = 0x40
             [hardware.calibration]
-            zero_counts = 100
+            zero_counts = 600
             mm_per_count = 0.002
             """)
         #expect(config.daemon.socket == "/tmp/n.sock")
@@ -181,7 +182,7 @@ struct ValidationTests {
         #expect(config.hardware.gpio.lines[.motorEnable] == LineSpec(offset: 23, activeLow: false, bias: .pullDown))
         #expect(config.hardware.gpio.lines[.brake] == LineRole.defaultSpecs[.brake])
         #expect(config.hardware.i2c.address == 0x40)
-        #expect(config.hardware.calibration?.zeroCounts == 100)
+        #expect(config.hardware.calibration?.zeroCounts == 600)
         #expect(config.hardware.calibration?.mmPerCount == 0.002)
     }
 }

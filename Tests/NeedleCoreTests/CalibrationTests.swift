@@ -23,34 +23,36 @@ struct CalibrationTests {
     @Test("zero then span computes the scale; setCalibration puts it in use and the pen arms")
     func zeroAndSpan() throws {
         var h = uncalibrated()
-        h.tick(.reading(rawAngle: 1000, magnetGood: true))
-        h.tick(.reading(rawAngle: 1000, magnetGood: true))
-        h.tick(.reading(rawAngle: 1000, magnetGood: true))
+        // Zero at 400: the travel (-0.2…3.2 mm) lies at raw 200…3600, off the wrap and glitches.
+        h.tick(.reading(rawAngle: 400, magnetGood: true))
+        h.tick(.reading(rawAngle: 400, magnetGood: true))
+        h.tick(.reading(rawAngle: 400, magnetGood: true))
         _ = try h.command(.calibrateZero).get()
-        #expect(h.supervisor.status().pendingZeroCounts == 1000)
-        for _ in 0..<3 { h.tick(.reading(rawAngle: 3000, magnetGood: true)) }
+        #expect(h.supervisor.status().pendingZeroCounts == 400)
+        for _ in 0..<3 { h.tick(.reading(rawAngle: 2400, magnetGood: true)) }
         _ = try h.command(.calibrateSpan(depthMM: 2.0)).get()
         let candidate = try #require(h.supervisor.status().calibrationCandidate)
-        #expect(candidate == DepthCalibration(zeroCounts: 1000, mmPerCount: 0.001))
+        #expect(candidate == DepthCalibration(zeroCounts: 400, mmPerCount: 0.001))
         #expect(!h.supervisor.status().calibrated)
         _ = try h.command(.setCalibration(candidate)).get()
         #expect(h.supervisor.status().calibrated)
-        for _ in 0..<5 { h.tick(.reading(rawAngle: 1500, magnetGood: true)) }
+        for _ in 0..<5 { h.tick(.reading(rawAngle: 900, magnetGood: true)) }
         #expect(abs((h.supervisor.status().depthMM ?? 0) - 0.5) < 1e-9)
         _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
     }
 
-    @Test("a span under 200 counts from zero is refused as span_too_small")
+    @Test("a span under 200 counts from zero is refused as span_too_small; 200 counts up is taken")
     func spanTooSmall() throws {
         var h = uncalibrated()
-        for _ in 0..<3 { h.tick(.reading(rawAngle: 1000, magnetGood: true)) }
+        for _ in 0..<3 { h.tick(.reading(rawAngle: 500, magnetGood: true)) }
         _ = try h.command(.calibrateZero).get()
-        for _ in 0..<3 { h.tick(.reading(rawAngle: 1199, magnetGood: true)) }
-        #expect(h.refusalCode(h.command(.calibrateSpan(depthMM: 0.2))) == .spanTooSmall)
-        for _ in 0..<3 { h.tick(.reading(rawAngle: 800, magnetGood: true)) }
-        // 200 counts the other way is a usable (negative) scale.
+        for raw: UInt16 in [699, 301] {
+            for _ in 0..<3 { h.tick(.reading(rawAngle: raw, magnetGood: true)) }
+            #expect(h.refusalCode(h.command(.calibrateSpan(depthMM: 0.2))) == .spanTooSmall, "raw \(raw)")
+        }
+        for _ in 0..<3 { h.tick(.reading(rawAngle: 700, magnetGood: true)) }
         #expect(h.refusalCode(h.command(.calibrateSpan(depthMM: 0.2))) == nil)
-        #expect(h.supervisor.status().calibrationCandidate?.mmPerCount == -0.001)
+        #expect(h.supervisor.status().calibrationCandidate?.mmPerCount == 0.001)
     }
 
     @Test("an invalid sensor (read error, bad magnet) is refused as sensor_invalid")
@@ -74,7 +76,7 @@ struct CalibrationTests {
         _ = h.command(.disarm)
         h.settle(at: 0.5)
         #expect(h.refusalCode(h.command(.calibrateSpan(depthMM: 1))) == .invalidRequest)
-        #expect(h.refusalCode(h.command(.setCalibration(DepthCalibration(zeroCounts: .nan, mmPerCount: 0.001)))) == .invalidRequest)
-        #expect(h.refusalCode(h.command(.setCalibration(DepthCalibration(zeroCounts: 10, mmPerCount: 0.5)))) == .invalidRequest)
+        #expect(h.refusalCode(h.command(.setCalibration(DepthCalibration(zeroCounts: .nan, mmPerCount: 0.001)))) == .calibrationInvalid)
+        #expect(h.refusalCode(h.command(.setCalibration(DepthCalibration(zeroCounts: 10, mmPerCount: 0.5)))) == .calibrationInvalid)
     }
 }

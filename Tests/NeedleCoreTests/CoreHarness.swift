@@ -11,6 +11,9 @@ struct CoreHarness {
     var driverFault = false
     var cartridgePresent = true
     var cartridge = CartridgeStatus.unknown
+    /// The trigger's level, and edges to report with the next tick (a bounce).
+    var triggerHeld = false
+    var triggerEdges = 0
     /// Tach: strokes per second the fake motor makes while enabled.
     var strokeHz = 100.0
     private var nextStrokeNs: UInt64 = 0
@@ -29,14 +32,27 @@ struct CoreHarness {
     static func raw(_ mm: Double) -> UInt16 { UInt16((512 + mm * 1000).rounded()) }
 
     @discardableResult
-    mutating func tick(depth mm: Double?, magnetGood: Bool = true, triggerPresses: Int = 0) -> OutputCommand {
+    mutating func tick(depth mm: Double?, magnetGood: Bool = true) -> OutputCommand {
         let offset: UInt16 = dither && tickCount % 2 == 1 ? 1 : 0
         let input: DepthInput = mm.map { .reading(rawAngle: Self.raw($0) + offset, magnetGood: magnetGood) } ?? .readError
-        return tick(input, triggerPresses: triggerPresses)
+        return tick(input)
+    }
+
+    /// A clean press by hand: held for `holdMs` ticks at `mm`, then released for as long.
+    /// Returns whether the motor was enabled at the end of the hold.
+    @discardableResult
+    mutating func pressTrigger(at mm: Double, holdMs: Int = 30) -> Bool {
+        triggerHeld = true
+        triggerEdges = 1
+        for _ in 0..<holdMs { tick(depth: mm) }
+        let enabled = last.motorEnable
+        triggerHeld = false
+        for _ in 0..<holdMs { tick(depth: mm) }
+        return enabled
     }
 
     @discardableResult
-    mutating func tick(_ input: DepthInput, triggerPresses: Int = 0) -> OutputCommand {
+    mutating func tick(_ input: DepthInput) -> OutputCommand {
         nowNs += periodNs
         tickCount += 1
         var readings = Readings(nowNs: nowNs, depth: input)
@@ -44,7 +60,9 @@ struct CoreHarness {
         readings.driverFault = driverFault
         readings.cartridgePresent = cartridgePresent
         readings.cartridge = cartridge
-        readings.triggerPresses = triggerPresses
+        readings.triggerHeld = triggerHeld
+        readings.triggerEdges = triggerEdges
+        triggerEdges = 0
         if last.motorEnable, strokeHz > 0 {
             if nextStrokeNs == 0 { nextStrokeNs = nowNs }
             while nextStrokeNs <= nowNs {

@@ -1,7 +1,8 @@
 import Testing
 @testable import NeedleCore
 
-/// Rule 1 while running: a valid sample at or beyond the limit trips in the same tick.
+/// Rule 1 while running: a sample beyond the limit (home: 1.00 or more; clinical: above
+/// 3.00), valid or not, trips in the same tick.
 @Suite("Rule 1 — depth limit while running")
 struct DepthLimitTests {
     @Test("home: a measured 1.05 mm while running turns the motor off in that tick and latches depth_limit")
@@ -18,10 +19,14 @@ struct DepthLimitTests {
         #expect(h.supervisor.state == .fault)
     }
 
-    @Test("home: exactly 1.00 mm trips (depth must stay strictly under 1.00)")
+    @Test("home: exactly 1.00 mm trips (depth must stay strictly under 1.00); 0.999 does not")
     func homeAtLimitTrips() throws {
         var h = CoreHarness()
+        h.dither = false
         try h.run(target: 0.95)
+        // Through 0.999 with no noise: still running (the drift is inside the tolerance).
+        for d in [0.97, 0.99, 0.999] { h.tick(depth: d) }
+        #expect(h.last.motorEnable)
         let out = h.tick(depth: 1.00)
         #expect(!out.motorEnable)
         #expect(h.supervisor.faults.contains(.depthLimit))
@@ -37,15 +42,35 @@ struct DepthLimitTests {
         #expect(h.supervisor.faults.isEmpty)
     }
 
-    @Test("clinical: 3.05 mm trips with target 3.00; 3.04 keeps running")
+    @Test("clinical: exactly 3.00 mm keeps running with target 2.95; 3.001 trips in that tick")
     func clinicalLimit() throws {
+        // No dither: the harness' ±1 count noise would make > and >= indistinguishable.
         var h = CoreHarness()
-        try h.run(target: 3.00, mode: .clinical)
-        h.tick(depth: 3.04)
+        h.dither = false
+        try h.run(target: 2.95, mode: .clinical)
+        for d in [2.97, 2.99, 3.00, 3.00] { h.tick(depth: d) }
         #expect(h.last.motorEnable)
-        h.tick(depth: 3.05)
+        #expect(h.supervisor.faults.isEmpty)
+        h.tick(depth: 3.001)
         #expect(!h.last.motorEnable)
         #expect(h.supervisor.faults.contains(.depthLimit))
+    }
+
+    @Test("an over-limit sample judged implausible (a jump) still stops the motor in that tick")
+    func implausibleOverLimitTrips() throws {
+        var h = CoreHarness()
+        try h.run(target: 0.5)
+        // 0.5 → 1.2 mm in 1 ms is far beyond the collar's speed: an invalid sample, and
+        // beyond the home limit, so rule 1 trips at once rather than after 3 invalid ones.
+        let out = h.tick(depth: 1.2)
+        #expect(!out.motorEnable)
+        #expect(h.supervisor.faults.contains(.depthLimit))
+        #expect(!h.supervisor.faults.contains(.sensorFault))
+        // With a bad magnet status too: the raw angle is all there is, and it is beyond.
+        var bad = CoreHarness()
+        try bad.run(target: 0.5)
+        #expect(!bad.tick(depth: 1.2, magnetGood: false).motorEnable)
+        #expect(bad.supervisor.faults.contains(.depthLimit))
     }
 
     @Test("over-depth while idle latches nothing but blocks the start")

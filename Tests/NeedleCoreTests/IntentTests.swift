@@ -44,7 +44,7 @@ struct IntentTests {
         #expect(h.supervisor.faults.isEmpty)
     }
 
-    @Test("a plan armed in clinical mode is re-checked at start")
+    @Test("a plan armed in clinical mode keeps its mode and is re-checked at start against the measured depth")
     func planRecheckedAtStart() throws {
         var h = CoreHarness()
         _ = try h.command(.setMode(.clinical, authorized: true)).get()
@@ -52,6 +52,16 @@ struct IntentTests {
         _ = try h.command(.arm(Plan(targetDepthMM: 1.5))).get()
         #expect(h.refusalCode(h.command(.setMode(.home, authorized: true))) == .busy)
         #expect(h.supervisor.mode == .clinical)
+        // The collar has moved beyond the clinical limit since arming: start refuses.
+        for d in stride(from: 1.5, through: 3.1, by: 0.05) { h.tick(depth: d) }
+        h.settle(at: 3.1)
+        #expect(h.refusalCode(h.command(.start)) == .depthOutOfRange)
+        #expect(!h.tick(depth: 3.1).motorEnable)
+        // Back at the target, the same plan starts.
+        for d in stride(from: 3.1, through: 1.5, by: -0.05) { h.tick(depth: d) }
+        h.settle(at: 1.5)
+        #expect(h.refusalCode(h.command(.start)) == nil)
+        #expect(h.tick(depth: 1.5).motorEnable)
     }
 
     @Test("the duration auto-stops the motor and completes the plan")
@@ -86,8 +96,12 @@ struct IntentTests {
         var h = CoreHarness()
         h.settle(at: 0.5)
         _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
-        #expect(h.tick(depth: 0.5, triggerPresses: 1).motorEnable)
-        #expect(!h.tick(depth: 0.5, triggerPresses: 1).motorEnable)
+        let startedOnPress = h.pressTrigger(at: 0.5)
+        #expect(startedOnPress)
+        #expect(h.last.motorEnable && h.supervisor.state == .running)
+        let runningAfterSecondPress = h.pressTrigger(at: 0.5)
+        #expect(!runningAfterSecondPress)
+        #expect(!h.last.motorEnable)
         #expect(h.supervisor.state == .armed)
     }
 }

@@ -53,12 +53,22 @@ struct InterlockTests {
 
     @Test("start is refused while an interlock is active, even with no fault latched")
     func startRefusedWithInterlock() throws {
+        // The e-stop and nFAULT latch in every state; a missing cartridge latches only once
+        // armed. So the case with no fault latched is: no cartridge while idle, arm, start.
         var h = CoreHarness()
-        h.settle(at: 0.5)
-        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
         h.cartridgePresent = false
-        h.tick(depth: 0.5)
-        #expect(h.supervisor.faults.contains(.cartridgeRemoved), "removed while armed")
+        h.settle(at: 0.5)
+        #expect(h.supervisor.faults.isEmpty)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        #expect(h.refusalCode(h.command(.start)) == .interlock)
+        #expect(h.supervisor.state == .armed)
+        #expect(!h.tick(depth: 0.5).motorEnable)
+        // The same sequence with the cartridge seated starts: the refusal was the interlock's.
+        var seated = CoreHarness()
+        seated.settle(at: 0.5)
+        _ = try seated.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        #expect(seated.refusalCode(seated.command(.start)) == nil)
+        #expect(seated.tick(depth: 0.5).motorEnable)
     }
 
     @Test("a cartridge swapped while idle latches nothing")

@@ -26,12 +26,74 @@ struct IntervalGuardTests {
         #expect(guard28.check(pastSessionsS: [last], nowS: last + 28 * day, mode: .clinical, override: false) == .allowed)
     }
 
-    @Test("no past session, or only future-dated ones, is allowed; the interval is configurable")
+    @Test("no past session is allowed; the interval is configurable")
     func edges() {
         #expect(guard28.check(pastSessionsS: [Int64](), nowS: last, mode: .home, override: false) == .allowed)
-        #expect(guard28.check(pastSessionsS: [last + day], nowS: last, mode: .home, override: false) == .allowed)
         #expect(IntervalGuard(minimumDays: 42).check(pastSessionsS: [last], nowS: last + 41 * day, mode: .home, override: false)
             == .tooSoon(earliestS: last + 42 * day))
+    }
+
+    @Test("a clock earlier than the newest session is clock_not_set in either mode, override or not")
+    func clockBehindRecords() {
+        // A board without an RTC booted at its image's date, 40 days before the last session:
+        // the old guard ignored the "future" session and allowed the area at once.
+        let bootDate = last - 40 * day
+        for mode in [Mode.home, .clinical] {
+            for override in [false, true] {
+                #expect(guard28.check(pastSessionsS: [last - 60 * day, last], nowS: bootDate, mode: mode, override: override)
+                    == .clockNotSet(newestS: last, nowS: bootDate))
+            }
+        }
+        // One second behind is behind; the same second is not.
+        #expect(guard28.check(pastSessionsS: [last], nowS: last - 1, mode: .home, override: false)
+            == .clockNotSet(newestS: last, nowS: last - 1))
+        #expect(guard28.check(pastSessionsS: [last], nowS: last, mode: .home, override: false)
+            == .tooSoon(earliestS: last + 28 * day))
+    }
+
+    @Test("the evidence refuses clock_not_set naming both times, also for an area never treated or no area")
+    func evidenceClockNotSet() throws {
+        let bootDate = last - 40 * day
+        let neverTreated = IntervalEvidence(rule: guard28, area: "neck", lastAreaSessionS: nil, newestRecordS: last, nowS: bootDate)
+        let refusal = try #require(neverTreated.refusal(mode: .home, override: false))
+        #expect(refusal.code == .clockNotSet)
+        #expect(refusal.message.contains("2025-01-20 00:00:00 UTC"), "the clock's time: \(refusal.message)")
+        #expect(refusal.message.contains("2025-03-01 00:00:00 UTC"), "the newest record's time: \(refusal.message)")
+        let noArea = IntervalEvidence(rule: guard28, area: nil, lastAreaSessionS: nil, newestRecordS: last, nowS: bootDate)
+        #expect(noArea.refusal(mode: .clinical, override: true)?.code == .clockNotSet)
+        let clockSet = IntervalEvidence(rule: guard28, area: "neck", lastAreaSessionS: nil, newestRecordS: last, nowS: last + 1)
+        #expect(clockSet.refusal(mode: .home, override: false) == nil)
+    }
+
+    @Test("the supervisor refuses an arm with a clock behind the records and changes nothing")
+    func supervisorRefusesClockNotSet() throws {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        let evidence = IntervalEvidence(rule: guard28, area: "forehead", lastAreaSessionS: last - 30 * day, newestRecordS: last, nowS: last - 2 * day)
+        let refused = h.command(.armRequest(PlanRequest(area: "forehead", interval: evidence), clinician: false))
+        #expect(h.refusalCode(refused) == .clockNotSet)
+        #expect(h.supervisor.state == .idle)
+        #expect(h.supervisor.plan == nil)
+        // The same arm once the clock is set (the forehead's session was 32 days ago) arms.
+        var set = evidence
+        set.nowS = last + 2 * day
+        _ = try h.command(.armRequest(PlanRequest(area: "forehead", interval: set), clinician: false)).get()
+        #expect(h.supervisor.state == .armed)
+    }
+
+    @Test("the supervisor judges the interval in its own mode: an override armed in home mode is too_soon")
+    func supervisorJudgesInItsMode() throws {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        let evidence = IntervalEvidence(rule: guard28, area: "cheeks", lastAreaSessionS: last, newestRecordS: last, nowS: last + 27 * day)
+        // Home mode: the clinician's override does not lift the interval.
+        let home = h.command(.armRequest(PlanRequest(area: "cheeks", override: true, interval: evidence), clinician: true))
+        #expect(h.refusalCode(home) == .tooSoon)
+        #expect(h.supervisor.state == .idle)
+        // Clinical mode: it does.
+        _ = try h.command(.setMode(.clinical, authorized: true)).get()
+        _ = try h.command(.armRequest(PlanRequest(area: "cheeks", override: true, interval: evidence), clinician: true)).get()
+        #expect(h.supervisor.state == .armed)
     }
 
     @Test("civil dates from Unix seconds")

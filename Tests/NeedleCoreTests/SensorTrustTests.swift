@@ -38,17 +38,29 @@ struct SensorTrustTests {
         #expect(h.supervisor.faults.contains(.sensorFault))
     }
 
-    @Test("a glitch of 3839 counts or 0 counts is rejected, not read as a depth")
-    func knownGlitchesRejected() throws {
+    @Test("a glitch of 0 counts is rejected, not read as a depth, and the run goes on")
+    func zeroGlitchRejected() throws {
+        var h = CoreHarness()
+        try h.run(target: 0.5)
+        h.tick(.reading(rawAngle: 0, magnetGood: true))
+        #expect(h.last.motorEnable)
+        #expect(h.supervisor.faults.isEmpty, "one implausible sample below the window: invalid, no fault")
+        h.tick(depth: 0.5)
+        #expect(h.last.motorEnable)
+        #expect(h.supervisor.status().depthMM.map { abs($0 - 0.5) < 0.002 } == true)
+    }
+
+    @Test("a glitch of 3839 counts reads beyond the home limit: the motor stops in that tick (fail-safe)")
+    func glitch3839Trips() throws {
+        // DESIGN §3 rule 1: a sample beyond the limit trips whether or not it is plausible.
+        // 3839 counts is 3.327 mm on this calibration; the pen cannot tell a failed transfer
+        // from a collar that really is there, so it stops.
         var h = CoreHarness()
         try h.run(target: 0.5)
         h.tick(.reading(rawAngle: 3839, magnetGood: true))
-        #expect(h.last.motorEnable)
-        #expect(h.supervisor.faults.isEmpty, "one implausible sample: invalid, not depth_limit")
-        h.tick(.reading(rawAngle: 0, magnetGood: true))
-        h.tick(depth: 0.5)
-        #expect(h.last.motorEnable)
-        #expect(h.supervisor.status().depthMM.map { abs($0 - 0.5) < 0.001 } == true)
+        #expect(!h.last.motorEnable)
+        #expect(h.supervisor.faults.contains(.depthLimit))
+        #expect(h.supervisor.status().depthMM.map { abs($0 - 0.5) < 0.002 } == true, "not read as a depth")
     }
 
     @Test("an implausible jump is invalid: 3 in a row latch sensor_fault")
@@ -63,6 +75,23 @@ struct SensorTrustTests {
 
     @Test("a single in-window glitch cannot start the motor: start needs 3 consistent samples")
     func glitchCannotStart() throws {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        // Two read errors (not yet a fault) wipe the run of consistent samples.
+        h.tick(depth: nil)
+        h.tick(depth: nil)
+        #expect(h.supervisor.faults.isEmpty)
+        h.tick(depth: 0.5)
+        #expect(h.refusalCode(h.command(.start)) == .sensorInvalid, "one in-window sample")
+        #expect(!h.tick(depth: 0.5).motorEnable)
+        #expect(h.refusalCode(h.command(.start)) == .sensorInvalid, "two")
+        h.tick(depth: 0.5)
+        #expect(h.refusalCode(h.command(.start)) == nil, "three consistent samples are trusted")
+    }
+
+    @Test("clear after sensor_fault also needs 3 consistent samples")
+    func clearNeedsConsistentSamples() throws {
         var h = CoreHarness()
         h.settle(at: 0.2)
         _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
@@ -87,12 +116,23 @@ struct SensorTrustTests {
         #expect(h.supervisor.faults.contains(.sensorFault))
     }
 
-    @Test("with no valid depth the motor never runs")
-    func noDepthNoMotor() {
+    @Test("with no valid depth the motor never runs: start and the trigger are refused as sensor_invalid")
+    func noDepthNoMotor() throws {
         var h = CoreHarness()
-        for _ in 0..<10 { h.tick(depth: nil) }
-        _ = h.command(.arm(Plan(targetDepthMM: 0.5)))
-        #expect(h.refusalCode(h.command(.start)) != nil)
-        #expect(!h.tick(depth: nil).motorEnable)
+        h.settle(at: 0.5)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        for input: DepthInput in [.readError, .reading(rawAngle: CoreHarness.raw(0.5), magnetGood: false)] {
+            h.tick(input)
+            h.tick(input)
+            #expect(h.supervisor.faults.isEmpty, "two invalid samples latch nothing yet")
+            #expect(h.refusalCode(h.command(.start)) == .sensorInvalid)
+            #expect(!h.last.motorEnable)
+            h.settle(at: 0.5, ticks: 1)
+        }
+        // A trigger press with only invalid samples does not start it either.
+        var enabled = false
+        h.triggerHeld = true
+        for i in 0..<30 { enabled = h.tick(i % 2 == 0 ? .readError : .reading(rawAngle: CoreHarness.raw(0.5), magnetGood: false)).motorEnable || enabled }
+        #expect(!enabled)
     }
 }

@@ -26,7 +26,7 @@ import Testing
 /// `NEEDLE_INVARIANT_TICKS=10000000 swift test --filter SupervisorInvariantTests`.
 /// `NEEDLE_INVARIANT_SEED` sets the master seed, `NEEDLE_INVARIANT_CASE` replays one case.
 /// Each kind of failure prints its seed, its case and a shrunk list of the steps that still
-/// make it fail. Kinds that today's core is known to show (`knownFindings`) are known issues.
+/// make it fail.
 @Suite("Randomized supervisor invariants over virtual time")
 struct SupervisorInvariantTests {
     static let calibration = DepthCalibration(zeroCounts: 512, mmPerCount: 0.001)
@@ -37,42 +37,21 @@ struct SupervisorInvariantTests {
         return UInt64(String(cString: value))
     }
 
-    /// Invariant failures that today's core is known to show, each a hazard of issue 9 §2
-    /// being fixed on another branch. A failure whose report does not name one of these is a
-    /// new finding and fails the test. When the fixes land, the test fails with "known issue
-    /// was not recorded": then delete the entry (and the `withKnownIssue` once empty).
-    static let knownFindings: [(text: String, item: String)] = [
-        ("(between 3.00 and 3.05 mm)", "§2.15: the clinical trip is at ≥ 3.05 mm, not > 3.00 mm"),
-        ("(rejected by the supervisor as implausible)", "§2.6: an over-limit sample judged an implausible jump does not trip"),
-        ("after a clock gap", "§2.6: a loop that overran past the sensor timeout stamps its next sample valid"),
-        ("uncalibrated pen", "§2.1: the self-test spins an uncalibrated pen"),
-        ("[self_test]", "§2.1: the self-test's first spin tick is unchecked, and its spin ignores invalid samples"),
-    ]
-
-    static func isKnown(_ report: String) -> Bool {
-        let first = report.split(separator: "\n").dropFirst().first.map(String.init) ?? report
-        return knownFindings.contains { first.contains($0.text) }
-    }
-
     @Test("calibrated pen: the enable, same-tick trip, clock-gap and clear invariants hold after every tick")
     func calibratedInvariants() {
-        Self.report(Self.runBudget(calibrated: true), known: "issue 9 §2.1, §2.6, §2.15 (being fixed by the lead): see knownFindings")
+        Self.report(Self.runBudget(calibrated: true))
     }
 
     @Test("uncalibrated pen: the motor never turns, whatever happens")
     func uncalibratedNeverTurns() {
-        Self.report(
-            Self.runBudget(calibrated: false, budgetDivisor: 10),
-            known: "issue 9 §2.1 (being fixed by the lead): the self-test spins an uncalibrated pen")
+        Self.report(Self.runBudget(calibrated: false, budgetDivisor: 10))
     }
 
-    /// New kinds of failure fail the test; the known ones are recorded as known issues, and
-    /// their absence fails it too (so the entry is removed when the fix lands).
-    static func report(_ reports: [String], known comment: Comment) {
-        for report in reports where !isKnown(report) { Issue.record(Comment(rawValue: report)) }
-        withKnownIssue(comment) {
-            for report in reports where isKnown(report) { Issue.record(Comment(rawValue: report)) }
-        }
+    /// Every kind of failure fails the test, with its seed, case and shrunk steps. (The 15
+    /// kinds today's core showed before issue 9's fixes of §2.1, §2.6 and §2.15 are listed in
+    /// docs/safety/hazards.md §9; none occurs since.)
+    static func report(_ reports: [String]) {
+        for report in reports { Issue.record(Comment(rawValue: report)) }
     }
 
     @Test("the checker passes a healthy run and reports a forged enable left high after a home trip")
@@ -218,7 +197,8 @@ enum StepCommand: Equatable, CustomStringConvertible {
         case .stop: .stop
         case .disarm: .disarm
         case .clear: .clear
-        case .selfTest: .selfTest
+        // An operator's self-test: the only one that spins the motor.
+        case .selfTest: .selfTest(includeMotor: true)
         case .setMode(let mode, let authorized): .setMode(mode, authorized: authorized)
         }
     }
@@ -363,6 +343,8 @@ struct InvariantWorld {
     var consistentValid = 0
     var rawUnchangedSinceNs: UInt64 = 0
     var tick = 0
+    /// Ticks the trigger stays held after a generated press.
+    var triggerHoldTicks = 0
     /// The interlock inputs of the previous tick (what the supervisor judges a clear on).
     var lastEstop = false
     var lastDriverFault = false
@@ -435,7 +417,13 @@ struct InvariantWorld {
         readings.estop = step.estop
         readings.driverFault = step.driverFault
         readings.cartridgePresent = step.cartridgePresent
-        readings.triggerPresses = step.triggerPresses
+        // A press by hand holds the trigger 30 ms; its first tick carries the bounce's edges.
+        if step.triggerPresses > 0 {
+            triggerHoldTicks = 30
+            readings.triggerEdges = step.triggerPresses
+        }
+        readings.triggerHeld = triggerHoldTicks > 0
+        if triggerHoldTicks > 0 { triggerHoldTicks -= 1 }
         // The tach: strokes at about 100 Hz while the previous output drove the motor.
         if lastOutput.motorEnable, !step.stalled {
             if nextStrokeNs == 0 { nextStrokeNs = nowNs }

@@ -71,22 +71,24 @@ struct CalibrateCommandTests {
         #expect(zero.contains("zero captured at"), "\(zero)")
         let zeroRaw = try #require(h.loop.status().pendingZeroCounts)
         #expect(abs(Int(zeroRaw) - 512) <= 2, "the factory collar reads 512 counts at 0 mm")
-        // The collar really stands at 1.00 mm; the clinician says 0.80: the new scale is 0.8
-        // of the factory one, so every depth now reads 0.8 of what it did.
+        // The collar really stands at 1.00 mm; the clinician says 1.20: the new scale is 1.2
+        // times the factory one, so every depth now reads 1.2 times what it did. (A smaller
+        // scale, 0.8 of the factory one, would squeeze the travel past the sensor's 3839 usable
+        // counts and be refused: see CalibrationCheckTests.)
         h.moveCollar(to: 1.0)
-        let done = try #require(message(r.handle(.calibrate(.span(depthMM: 0.8)), from: Self.clinician)))
+        let done = try #require(message(r.handle(.calibrate(.span(depthMM: 1.2)), from: Self.clinician)))
         #expect(done.contains("zero \(zeroRaw) counts") && done.contains("mm/count") && done.contains(path), "\(done)")
         let inUse = try #require(h.loop.status().calibration)
-        #expect(abs(inUse.mmPerCount - 0.0008) < 0.000_005)
+        #expect(abs(inUse.mmPerCount - 0.0012) < 0.000_005)
         #expect(inUse.zeroCounts == Double(zeroRaw))
         #expect(try CalibrationStore(path: path).load().get() == inUse, "the file holds what the pen uses")
         #expect(r.status().calibrated)
         h.tick(10)
         let depth = try #require(r.status().depthMM)
-        #expect(abs(depth - 0.8) < 0.01, "collar at 1.00 mm now reads \(depth)")
+        #expect(abs(depth - 1.2) < 0.01, "collar at 1.00 mm now reads \(depth)")
         h.moveCollar(to: 0.5)
         let half = try #require(r.status().depthMM)
-        #expect(abs(half - 0.4) < 0.01, "collar at 0.50 mm now reads \(half)")
+        #expect(abs(half - 0.6) < 0.01, "collar at 0.50 mm now reads \(half)")
     }
 
     @Test("calibrate while the motor runs is refused busy: the calibration and the file are untouched")
@@ -127,7 +129,7 @@ struct CalibrateCommandTests {
         _ = try #require(message(r.handle(.calibrate(.zero), from: Self.clinician)))
         h.moveCollar(to: 1.0)
         let depthBefore = try #require(r.status().depthMM)
-        let error = failure(r.handle(.calibrate(.span(depthMM: 0.8)), from: Self.clinician))
+        let error = failure(r.handle(.calibrate(.span(depthMM: 1.2)), from: Self.clinician))
         #expect(error?.code == .storageFailed)
         #expect(error?.message.contains("could not store the calibration") == true, "\(String(describing: error))")
         #expect(error?.message.contains(plain + "/calibration") == true)

@@ -69,9 +69,12 @@ struct CalibrationStoreTests {
             }
             try store.writeTemporary("version=1\nzero_counts=1\nmm_per_count=5\n").get()
             rename(dir + "/calibration.tmp", dir + "/calibration")
-            #expect(store.load() == .failure(.unusable))
+            guard case .failure(.unusable(.scaleTooCoarse(mmPerCount: 5))) = store.load() else {
+                Issue.record("a file with mm_per_count=5 loaded")
+                return
+            }
             let unwritable = CalibrationStore(path: dir + "/missing-dir/calibration")
-            guard case .failure(.io(.open, _)) = unwritable.save(DepthCalibration(zeroCounts: 1, mmPerCount: 0.001)) else {
+            guard case .failure(.io(.open, _)) = unwritable.save(DepthCalibration(zeroCounts: 512, mmPerCount: 0.001)) else {
                 Issue.record("saving into a missing directory did not fail on open")
                 return
             }

@@ -7,13 +7,42 @@ import Testing
 /// The control loop and supervisor against the simulated pen's physics.
 @Suite("Control loop on the simulated pen")
 struct ControlLoopSimTests {
-    @Test("forceSafe leaves the enable line low and the PWM off")
-    func forceSafe() {
+    @Test("forceSafe drives a running motor's enable line low, its PWM off, the brake and status LED off")
+    func forceSafe() throws {
         let h = SimLoopHarness()
-        h.tick(5)
-        let snap = h.pen.snapshot()
+        _ = try h.startTreatment(depth: 0.5).get()
+        h.tick(50)
+        // Driven active first, so the test can tell a forceSafe that writes from one that does not.
+        try h.pen.brake.set(active: true)
+        var snap = h.pen.snapshot()
+        try #require(snap.motorEnable && snap.pwm.enabled && snap.pwm.dutyNs > 0 && snap.statusLED && snap.brake)
+        #expect(h.loop.forceSafeReport().isEmpty)
+        snap = h.pen.snapshot()
         #expect(!snap.motorEnable)
         #expect(!snap.pwm.enabled)
+        #expect(!snap.brake)
+        #expect(!snap.statusLED)
+        #expect(snap.faultLED)
+    }
+
+    @Test("forceSafe names every line it could not write, and still writes the others")
+    func forceSafeNamesFailedLines() throws {
+        let failing = FailingOutput()
+        let h = SimLoopHarness(wrap: { devices in
+            var devices = devices
+            failing.inner = devices.brake
+            devices.brake = failing
+            return devices
+        })
+        _ = try h.startTreatment(depth: 0.5).get()
+        h.tick(50)
+        try #require(h.pen.snapshot().motorEnable)
+        failing.fail = true
+        let failures = h.loop.forceSafeReport()
+        #expect(failures.map(\.line) == [.brake])
+        #expect(h.loop.forceSafe() == failures.first?.error)
+        #expect(!h.pen.snapshot().motorEnable, "the enable is written although the brake failed")
+        #expect(!h.pen.snapshot().pwm.enabled)
     }
 
     @Test("forceSafe lights the fault LED; the first healthy tick turns it off again")

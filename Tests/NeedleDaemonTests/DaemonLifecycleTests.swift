@@ -38,10 +38,27 @@ struct DaemonLifecycleTests {
         #expect(access(path, F_OK) != 0, "socket removed")
     }
 
-    @Test("a rate outside 100...8000 Hz is refused before anything starts")
-    func badRate() {
-        #expect(throws: DaemonError.self) {
-            _ = try Daemon(options: DaemonOptions(simulate: true, socketPath: "/tmp/x.sock", rateHz: 50), logger: Logger(label: "t"))
+    @Test("a rate outside 400...8000 Hz is refused, naming --rate, before anything starts")
+    func badRate() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for rate in [50, 399, 8001] {
+            do {
+                _ = try Daemon(
+                    options: DaemonOptions(
+                        simulate: true, socketPath: directory.socketPath, rateHz: rate, stateDirectory: directory.statePath),
+                    logger: Logger(label: "t"))
+                Issue.record("the daemon was built at \(rate) Hz")
+            } catch {
+                guard case .invalidArgument(let message) = error else {
+                    Issue.record("refused for another reason: \(error)")
+                    continue
+                }
+                #expect(message.contains("--rate \(rate)"), "\(message)")
+            }
         }
+        // Nothing started: no state directory created, no socket.
+        #expect(access(directory.statePath, F_OK) != 0)
+        #expect(access(directory.socketPath, F_OK) != 0)
     }
 }

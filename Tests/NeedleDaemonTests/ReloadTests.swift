@@ -59,6 +59,8 @@ struct ReloadTests {
             ("[access]\noperator_groups = [\"nurses\"]", "access.operator_groups"),
             ("[access]\noperator_users = [2000]\nfrobnicate = 1", "access.frobnicate"),
             ("[access\n", ""),
+            ("[hardware.calibration]\nmm_per_count = 0.000001\n[access]\noperator_users = [2000]",
+             "hardware.calibration.mm_per_count"),
           ])
     func badFileKeepsOld(text: String, field: String) throws {
         let rig = try Rig(Self.start)

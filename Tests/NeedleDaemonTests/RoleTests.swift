@@ -129,6 +129,23 @@ struct RoleTests {
         #expect(refusal(r.handle(.status, from: Self.operator))?.code == .unauthorized)
     }
 
+    @Test("a new policy changes the access generation, and a peer whose role it removed is no longer admitted")
+    func reloadRevokesAdmission() throws {
+        let (r, _) = router()
+        let before = r.accessGeneration
+        #expect(try r.admit(Self.observer).get() == .observer)
+        if case .success = r.admit(Self.nobody) { Issue.record("a peer with no role was admitted") }
+        // The reload (ConfigReloader calls setPolicy) drops the observer.
+        r.setPolicy(AccessPolicy(operatorUIDs: [1002], clinicianUIDs: [1003]))
+        #expect(r.accessGeneration != before, "open connections must see the change")
+        guard case .failure(let refusal) = r.admit(Self.observer) else {
+            Issue.record("the revoked observer is still admitted")
+            return
+        }
+        #expect(refusal.code == .unauthorized)
+        #expect(refusal.message.contains("uid 1001 has no role"))
+    }
+
     @Test("the server asks the handler before watch: a refused watcher gets unauthorized and no telemetry")
     func serverRefusesWatch() async throws {
         let directory = try TemporaryDirectory()

@@ -39,7 +39,7 @@ struct SelfTestSimTests {
     func steady() {
         let h = SimLoopHarness()
         h.tick(5)
-        _ = h.command(.selfTest)
+        _ = h.command(.selfTest(includeMotor: true))
         h.tick(6)  // the sensor step passes on the 5th good sample
         #expect(h.loop.status().selfTest == .running(.steady))
         h.pen.setDepth(mm: 0.9)
@@ -75,7 +75,7 @@ struct SelfTestSimTests {
             return devices
         })
         h.tick(5)
-        _ = h.command(.selfTest)
+        _ = h.command(.selfTest(includeMotor: true))
         for _ in 0..<1000 {
             if h.loop.status().selfTest == .running(.heartbeat) { break }
             h.tick()

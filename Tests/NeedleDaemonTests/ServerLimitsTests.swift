@@ -13,10 +13,21 @@ final class RawClient {
     let descriptor: Int32
     private var buffer: [UInt8] = []
 
-    init(path: String, timeoutSeconds: Int = 5) throws {
+    /// - Parameter bindPath: binds the client's end first, so a test server can tell this
+    ///   client by its path (and play it as another user).
+    init(path: String, timeoutSeconds: Int = 5, bindPath: String? = nil) throws {
         descriptor = unixStreamSocket()
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let bindPath {
+            var own = unixAddress(bindPath)
+            let bound = withUnsafePointer(to: &own) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
+            guard bound == 0 else { close(descriptor); throw TestFailure("bind \(bindPath): errno \(errno)") }
+        }
         var address = unixAddress(path)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -54,6 +65,22 @@ final class RawClient {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count == 0 || (count < 0 && errno == ECONNRESET) { return lines }
             guard count > 0 else { return nil }
+            buffer.append(contentsOf: chunk[..<count])
+        }
+    }
+
+    /// The next line (event or reply), or nil at end of stream. Throws on timeout.
+    func readLine() throws -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                buffer.removeSubrange(...newline)
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 || (count < 0 && errno == ECONNRESET) { return nil }
+            guard count > 0 else { throw TestFailure("read: errno \(errno) (timeout?)") }
             buffer.append(contentsOf: chunk[..<count])
         }
     }

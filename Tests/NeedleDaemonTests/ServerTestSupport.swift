@@ -72,6 +72,7 @@ struct TemporaryDirectory {
         for directory in [path, statePath] {
             unlink(directory + "/calibration")
             unlink(directory + "/calibration.tmp")
+            unlink(directory + "/needled.lock")
         }
         rmdir(statePath)
         rmdir(path)

@@ -70,7 +70,7 @@ struct SimLoopHarness {
 
     /// Runs the self-test to its end (at most 2 s) and returns its result.
     func runSelfTest() -> SelfTestResult {
-        _ = command(.selfTest)
+        _ = command(.selfTest(includeMotor: true))
         tick(until: {
             if case .running = loop.status().selfTest { false } else { true }
         }, limit: 2000)

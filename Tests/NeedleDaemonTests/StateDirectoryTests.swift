@@ -36,7 +36,8 @@ struct StateDirectoryTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         #expect(mkdir(directory.statePath, 0o750) == 0)
-        let stored = DepthCalibration(zeroCounts: 600, mmPerCount: 0.0009)
+        // 0.0009 mm/count: the travel takes 3778 counts; zero at 250 puts it at raw 28…3806.
+        let stored = DepthCalibration(zeroCounts: 250, mmPerCount: 0.0009)
         try CalibrationStore(path: directory.statePath + "/calibration").save(stored).get()
         let daemon = try daemon(directory)
         #expect(daemon.loopThread.loop.status().calibration == stored)
@@ -63,6 +64,30 @@ struct StateDirectoryTests {
             #expect(path == store.path)
             #expect(reason.contains("zero_counts"), "\(reason)")
             #expect(error.description.contains(store.path))
+        }
+    }
+
+    @Test("a stored file whose calibration fails the check stops start-up, naming the file and the key",
+          arguments: [("zero_counts=512\nmm_per_count=0.000001\n", "mm_per_count"),
+                      ("zero_counts=3900\nmm_per_count=-0.000954\n", "mm_per_count"),
+                      ("zero_counts=1000\nmm_per_count=0.001\n", "zero_counts")])
+    func unusableStoredFile(values: String, key: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(mkdir(directory.statePath, 0o750) == 0)
+        let store = CalibrationStore(path: directory.statePath + "/calibration")
+        try store.writeTemporary("version=1\n" + values).get()
+        #expect(rename(store.temporaryPath, store.path) == 0)
+        do {
+            _ = try daemon(directory)
+            Issue.record("the daemon started on a stored calibration \(values)")
+        } catch {
+            guard case .state(let path, let reason) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(path == store.path)
+            #expect(reason.contains("the calibration is refused: \(key)"), "\(reason)")
         }
     }
 

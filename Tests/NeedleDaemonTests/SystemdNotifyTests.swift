@@ -141,7 +141,7 @@ struct SystemdNotifyTests {
         await daemon.stop()
     }
 
-    @Test("READY=1 waits for a valid depth sample")
+    @Test("READY=1 is sent only once isReady says ready; STATUS= says what it waits for")
     func readyWaitsForValidDepth() throws {
         let receiver = try DatagramReceiver()
         let service = SystemdService(environment: ServiceEnvironment(["NOTIFY_SOCKET": receiver.address]), logger: .init(label: "test"))

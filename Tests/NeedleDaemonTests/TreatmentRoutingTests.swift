@@ -74,7 +74,7 @@ struct TreatmentRoutingTests {
         #expect(failure(r.handle(.arm(deep), from: Self.clinician))?.code == .depthOutOfRange)
     }
 
-    @Test("selftest answers at once with the test running; the status then reports its verdict")
+    @Test("an operator's selftest answers at once with the test running; the status then reports its verdict, motor step included")
     func selftest() throws {
         let (r, h) = router()
         let started = try #require(status(r.handle(.selftest, from: Self.operator)))
@@ -82,7 +82,7 @@ struct TreatmentRoutingTests {
         #expect(started.selfTest.result == .running)
         #expect(started.selfTest.step == "sensor")
         #expect(h.tick(until: { r.status().selfTest.result != .running }))
-        #expect(r.status().selfTest == SelfTestReport(result: .passed))
+        #expect(r.status().selfTest == SelfTestReport(result: .passed, motor: "passed"))
         #expect(r.status().state == .idle)
     }
 
@@ -92,7 +92,7 @@ struct TreatmentRoutingTests {
         h.pen.inject(.stall)
         _ = try #require(status(r.handle(.selftest, from: Self.operator)))
         #expect(h.tick(until: { r.status().selfTest.result != .running }))
-        #expect(r.status().selfTest == SelfTestReport(result: .failed, step: "motor"))
+        #expect(r.status().selfTest == SelfTestReport(result: .failed, step: "motor", motor: "failed"))
         #expect(r.status().faults.contains(.selftestFailed))
     }
 }

@@ -13,11 +13,17 @@ struct LinuxI2CBusTests {
         #expect(error?.description == "I2C bus /dev/i2c-99 could not be opened: No such file or directory (errno 2)")
     }
 
+    /// Opens a file that is not an adapter, with the adapter settings (which it would
+    /// refuse at open: I2CAdapterSettingsTests) skipped, to reach the per-transfer paths.
+    static func openSkippingSettings(_ path: String, device: StaticString = "i2c") throws -> LinuxI2CBus {
+        try LinuxI2CBus(path: path, device: device) { _, _, _ in 0 }
+    }
+
     @Test("a file that is not an adapter fails the address ioctl with a HAL error")
     func notAnAdapter() throws {
         let dir = try TempDirectory()
         try dir.write("", to: "not-i2c")
-        let bus = try LinuxI2CBus(path: dir.path + "/not-i2c", device: "depth-i2c")
+        let bus = try Self.openSkippingSettings(dir.path + "/not-i2c", device: "depth-i2c")
         #expect(throws: HALError(.other, device: "depth-i2c", errno: ENOTTY)) {
             _ = try bus.readByte(address: 0x36, register: 0x0B)
         }
@@ -27,7 +33,7 @@ struct LinuxI2CBusTests {
     func reservedAddress() throws {
         let dir = try TempDirectory()
         try dir.write("", to: "not-i2c")
-        let bus = try LinuxI2CBus(path: dir.path + "/not-i2c")
+        let bus = try Self.openSkippingSettings(dir.path + "/not-i2c")
         #expect(throws: HALError(.invalidArgument, device: "i2c", errno: EINVAL)) {
             _ = try bus.perform(.readWordData(register: 0x0C), address: 0x78)
         }
@@ -35,7 +41,7 @@ struct LinuxI2CBusTests {
 
     @Test("a closed bus reports unavailable")
     func closed() throws {
-        let bus = try LinuxI2CBus(path: "/dev/null")
+        let bus = try Self.openSkippingSettings("/dev/null")
         bus.close()
         #expect(throws: HALError(.unavailable, device: "i2c", errno: EBADF)) {
             _ = try bus.perform(.readByteData(register: 0), address: 0x36)

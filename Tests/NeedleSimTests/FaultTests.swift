@@ -9,7 +9,7 @@ struct FaultTests {
     func faultNames() {
         #expect(SimFault.allCases.map(\.rawValue) == [
             "sensor-error", "magnet-missing", "sensor-stuck", "driver-fault", "stall", "estop",
-            "cartridge-removed",
+            "cartridge-removed", "motor-runaway", "pwm-stuck",
         ])
     }
 

@@ -16,7 +16,7 @@ struct CalibrationScenarioTests {
         #expect(status.state == "idle")
     }
 
-    @Test("a failed self-test is exit 1 naming the step and the clear that the latched fault needs")
+    @Test("a failed self-test is exit 1 naming the step; after clear, arm stays refused (selftest_required) until one passes")
     func selftestFails() throws {
         let d = try DaemonProcess()
         try d.waitFor { $0.depth != nil }
@@ -26,6 +26,28 @@ struct CalibrationScenarioTests {
         #expect(result.stderr.contains("self-test failed at step motor"), "\(result.stderr)")
         #expect(result.stderr.contains("selftest_failed") && result.stderr.contains("needlectl clear"))
         #expect(try d.status().faults.contains("selftest_failed"))
+        // The stall stays injected: clear drops the fault, but the pen does not arm.
+        #expect(try d.ctl("clear").status == 0)
+        let arm = try d.ctl("arm", "--depth", "0.5")
+        #expect(arm.status == 1)
+        #expect(arm.stderr.contains("selftest_required"), "\(arm.stderr)")
+        #expect(try d.ctl("start").status == 1)
+        #expect(try d.status()["motor_on"] as? Bool == false)
+        // The cause fixed and a self-test passed, it arms.
+        #expect(try d.ctl("sim", "fault", "stall", "--clear").status == 0)
+        #expect(try d.ctl("selftest").status == 0)
+        #expect(try d.ctl("arm", "--depth", "0.5").status == 0)
+    }
+
+    @Test("the power-on self-test never turns the motor: it passes with its motor step not run and no stroke")
+    func powerOnTestDoesNotSpin() throws {
+        let d = try DaemonProcess()
+        let status = try d.waitFor { ($0["self_test"] as? [String: Any])?["result"] as? String != "running" }
+        let test = status["self_test"] as? [String: Any]
+        #expect(test?["result"] as? String == "passed")
+        #expect(test?["motor"] as? String == "not_run")
+        #expect(status["strokes"] as? Int == 0, "the cam never turned")
+        #expect(status["motor_on"] as? Bool == false)
     }
 
     @Test("calibrate zero and span store the calibration in the state directory; status shows it in use")

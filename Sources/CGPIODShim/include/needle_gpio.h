@@ -53,10 +53,17 @@ needle_gpio_line *needle_gpio_request_output(needle_gpio_chip *chip, unsigned in
                                              needle_gpio_bias bias, bool initial_active);
 /// Requests `offset` as an input, with edge events when `edges` is not NONE. The event
 /// descriptor is made non-blocking so needle_gpio_line_read_edge never waits.
+/// `debounce_us` (0: none) asks the kernel to report a level, and its edges, only once the
+/// line has been stable that long; only the v2 uAPI has it (see
+/// needle_gpio_debounce_supported): over libgpiod 1.6 it is ignored.
 needle_gpio_line *needle_gpio_request_input(needle_gpio_chip *chip, unsigned int offset,
                                             const char *consumer, bool active_low,
-                                            needle_gpio_bias bias, needle_gpio_edge edges);
-/// Releases the line (the kernel then lets it revert: for an output, its pull wins).
+                                            needle_gpio_bias bias, needle_gpio_edge edges,
+                                            unsigned int debounce_us);
+/// Whether needle_gpio_request_input honours `debounce_us` (libgpiod 2.x: true; 1.6: false).
+bool needle_gpio_debounce_supported(void);
+/// Releases the line. An upstream kernel then returns it to an input and its pull wins; a
+/// Raspberry Pi kernel keeps an output driven unless dtparam=strict_gpiod is set.
 void needle_gpio_line_release(needle_gpio_line *line);
 
 int needle_gpio_line_set(needle_gpio_line *line, bool active);

@@ -3,7 +3,8 @@
 ///
 /// Times are Unix seconds (UTC). Home mode: too soon is refused, override or not. Clinical
 /// mode: too soon is allowed only with the plan's override (which the supervisor accepts
-/// only from a clinician).
+/// only from a clinician). A clock that reads earlier than a past session is wrong (a board
+/// without an RTC that booted at its image's date): no interval is computed from it.
 public struct IntervalGuard: Sendable, Equatable {
     public static let defaultMinimumDays = 28
     public var minimumIntervalS: Int64
@@ -18,10 +19,15 @@ public struct IntervalGuard: Sendable, Equatable {
         case allowedByOverride(earliestS: Int64)
         /// Within the interval: not before `earliestS`.
         case tooSoon(earliestS: Int64)
+        /// The clock reads `nowS`, before the newest session (`newestS`): the clock is not
+        /// set, so no interval can be judged. No override lifts it.
+        case clockNotSet(newestS: Int64, nowS: Int64)
     }
 
     public func check(pastSessionsS: some Sequence<Int64>, nowS: Int64, mode: Mode, override: Bool) -> Verdict {
-        guard let last = pastSessionsS.filter({ $0 <= nowS }).max() else { return .allowed }
+        guard let last = pastSessionsS.max() else { return .allowed }
+        // A session "in the future" means the clock is behind, not that the area is free.
+        if last > nowS { return .clockNotSet(newestS: last, nowS: nowS) }
         let earliest = last + minimumIntervalS
         if nowS >= earliest { return .allowed }
         if mode == .clinical, override { return .allowedByOverride(earliestS: earliest) }
@@ -32,6 +38,59 @@ public struct IntervalGuard: Sendable, Equatable {
     public func refusal(area: String, earliestS: Int64, mode: Mode) -> Refusal {
         let hint = mode == .clinical ? "; a clinician may override" : ""
         return Refusal(.tooSoon, "\(area) was treated less than \(minimumIntervalS / 86_400) days ago: earliest \(CivilDate(unixSeconds: earliestS))\(hint)")
+    }
+}
+
+/// What the daemon read from the treatment records and the calendar clock for one `arm`.
+/// The supervisor judges it inside `handle`, under the lock that also arms, so the mode the
+/// interval is judged in is the mode the plan is armed in: a mode switch between a check
+/// and the arm cannot carry a clinician's override into home mode.
+public struct IntervalEvidence: Sendable, Equatable {
+    public var rule: IntervalGuard
+    /// The plan's area, when it names a known one.
+    public var area: String?
+    /// When the area's newest session started (Unix s); nil if never treated.
+    public var lastAreaSessionS: Int64?
+    /// When the newest session of any area (or none) started (Unix s); nil without records.
+    public var newestRecordS: Int64?
+    /// The calendar clock at the request (Unix s).
+    public var nowS: Int64
+
+    public init(rule: IntervalGuard, area: String?, lastAreaSessionS: Int64?, newestRecordS: Int64?, nowS: Int64) {
+        self.rule = rule
+        self.area = area
+        self.lastAreaSessionS = lastAreaSessionS
+        self.newestRecordS = newestRecordS
+        self.nowS = nowS
+    }
+
+    /// The refusal for arming in `mode` (`override`: a clinician's override), or nil.
+    /// A clock behind the newest record refuses every plan, with an area or not: the session
+    /// it would record would be dated before the ones it follows and fool the next check.
+    public func refusal(mode: Mode, override: Bool) -> Refusal? {
+        let newest = [newestRecordS, lastAreaSessionS].compactMap { $0 }.max()
+        if let newest, newest > nowS { return Self.clockNotSet(newestS: newest, nowS: nowS) }
+        guard let area, let last = lastAreaSessionS else { return nil }
+        switch rule.check(pastSessionsS: [last], nowS: nowS, mode: mode, override: override) {
+        case .allowed, .allowedByOverride: return nil
+        case .tooSoon(let earliestS): return rule.refusal(area: area, earliestS: earliestS, mode: mode)
+        case .clockNotSet(let newestS, let nowS): return Self.clockNotSet(newestS: newestS, nowS: nowS)
+        }
+    }
+
+    static func clockNotSet(newestS: Int64, nowS: Int64) -> Refusal {
+        Refusal(.clockNotSet, "the clock reads \(UTCDateTime(unixSeconds: nowS)), before the newest treatment record (\(UTCDateTime(unixSeconds: newestS))): set the clock (NTP or date) before arming")
+    }
+}
+
+/// "YYYY-MM-DD hh:mm:ss UTC" from Unix seconds, without Foundation.
+struct UTCDateTime: CustomStringConvertible {
+    var unixSeconds: Int64
+
+    var description: String {
+        let second = ((unixSeconds % 86_400) + 86_400) % 86_400
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(CivilDate(unixSeconds: unixSeconds)) \(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)) UTC"
     }
 }
 

@@ -13,16 +13,20 @@ public struct PlanRequest: Sendable, Equatable {
     /// Treat outside the area's depth range (and, with records, inside its minimum
     /// interval in clinical mode). Only a clinician may ask for it.
     public var override: Bool
+    /// The records and calendar time the daemon read for this arm: the supervisor judges the
+    /// minimum interval (and a clock behind the records) with it in the mode it arms in.
+    public var interval: IntervalEvidence?
 
     public init(
         targetDepthMM: Double? = nil, speedLevel: Int? = nil, area: String? = nil, durationS: Double? = nil,
-        override: Bool = false
+        override: Bool = false, interval: IntervalEvidence? = nil
     ) {
         self.targetDepthMM = targetDepthMM
         self.speedLevel = speedLevel
         self.area = area
         self.durationS = durationS
         self.override = override
+        self.interval = interval
     }
 
     /// The request that a fully specified plan stands for.

@@ -8,9 +8,22 @@ public enum SelfTestStep: String, Sendable, CaseIterable {
     case cartridge
     /// A spin at the lowest level sees tach strokes within 200 ms.
     case motor
-    /// The heartbeat kept toggling (every output write succeeded) while the motor ran
-    /// longer than the monostable's 20 ms.
+    /// The heartbeat kept toggling (every output write succeeded) for longer than the
+    /// monostable's 20 ms: with the motor spinning when the motor step ran, else motor off.
     case heartbeat
+}
+
+/// What became of the self-test's motor step (its spin), which runs only when an operator
+/// asks for it (`needlectl selftest`), never at power-on: the motor turns only on an
+/// operator's action (DESIGN.md §3 rule 9).
+public enum SelfTestMotorCheck: String, Sendable, Equatable {
+    /// Not part of this run (the power-on test), or no test ran.
+    case notRun = "not_run"
+    /// Asked for, but the pen is uncalibrated: it never turns its motor.
+    case skippedUncalibrated = "skipped_uncalibrated"
+    case running
+    case passed
+    case failed
 }
 
 /// Where the self-test stands.
@@ -36,13 +49,32 @@ public struct SelfTestSequencer: Sendable {
     public static let heartbeatWindowNs: UInt64 = 30_000_000
 
     public private(set) var result: SelfTestResult = .running(.sensor)
+    /// Whether the motor step is part of this run.
+    public let includesMotor: Bool
     private var stepStartNs: UInt64
     private var count = 0
     private var minRaw: UInt16 = .max
     private var maxRaw: UInt16 = 0
 
-    public init(startNs: UInt64) {
+    public init(startNs: UInt64, includeMotor: Bool = true) {
         stepStartNs = startNs
+        includesMotor = includeMotor
+    }
+
+    /// The motor step's own verdict, for status.
+    public var motorCheck: SelfTestMotorCheck {
+        guard includesMotor else { return .notRun }
+        switch result {
+        case .notRun: return .notRun
+        case .running(let step):
+            return step == .motor || step == .heartbeat ? .running : .notRun
+        case .passed: return .passed
+        case .failed(let step):
+            switch step {
+            case .motor, .heartbeat: return .failed
+            case .sensor, .steady, .cartridge: return .notRun
+            }
+        }
     }
 
     /// One tick's view for the self-test.
@@ -72,8 +104,8 @@ public struct SelfTestSequencer: Sendable {
 
     /// Whether the motor should spin at the lowest level this tick.
     public var spin: Bool {
-        if case .running(let step) = result { return step == .motor || step == .heartbeat }
-        return false
+        guard includesMotor, case .running(let step) = result else { return false }
+        return step == .motor || step == .heartbeat
     }
 
     /// Ends the test as failed at its current step (a fault latched, or it was aborted).
@@ -99,8 +131,8 @@ public struct SelfTestSequencer: Sendable {
             if spreadMM < Self.steadySpreadMM { advance(to: .cartridge, at: input.nowNs) } else { result = .failed(.steady) }
         case .cartridge:
             switch input.cartridge {
-            case .identified: advance(to: .motor, at: input.nowNs)
-            case .unknown where !input.cartridgeIdentityRequired: advance(to: .motor, at: input.nowNs)
+            case .identified: advance(to: afterCartridge, at: input.nowNs)
+            case .unknown where !input.cartridgeIdentityRequired: advance(to: afterCartridge, at: input.nowNs)
             case .absent, .unreadable: result = .failed(.cartridge)
             case .reading, .unknown:
                 if elapsed >= Self.cartridgeTimeoutNs { result = .failed(.cartridge) }
@@ -114,6 +146,10 @@ public struct SelfTestSequencer: Sendable {
             if elapsed >= Self.heartbeatWindowNs { result = .passed }
         }
     }
+
+    /// Without the motor step the heartbeat step follows the cartridge, with the motor off:
+    /// it still proves that every output write succeeds for longer than the monostable.
+    private var afterCartridge: SelfTestStep { includesMotor ? .motor : .heartbeat }
 
     private mutating func advance(to next: SelfTestStep, at nowNs: UInt64) {
         result = .running(next)

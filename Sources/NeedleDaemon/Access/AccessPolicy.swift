@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Who may do what on the control socket (DESIGN.md §3 rule 7): each role lists uids and
 /// gids; a peer matches a gid by its primary gid from SO_PEERCRED or any supplementary
 /// group of its user. Root is always a clinician. A peer that matches nothing has no role.
@@ -68,41 +64,29 @@ public struct AccessPolicy: Sendable, Equatable {
         role(uid: uid, gid: gid, groupsOf: groupsOf) == .clinician
     }
 
-    /// The groups the user `uid` belongs to, from the system's group database.
+    /// The groups the user `uid` belongs to, from the system's group database (reentrant
+    /// lookups only: this runs on several socket threads at once).
     public static func supplementaryGroups(of uid: UInt32) -> [UInt32] {
-        #if os(Linux)
-        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return [] }
-        var count: Int32 = 64
-        var groups = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(name, entry.pointee.pw_gid, &groups, &count) < 0 {
-            groups = [gid_t](repeating: 0, count: Int(count))
-            guard getgrouplist(name, entry.pointee.pw_gid, &groups, &count) >= 0 else { return [] }
-        }
-        return Array(groups.prefix(Int(count)))
-        #else
-        return []
-        #endif
+        supplementaryGroups(of: uid, afterLookup: {})
+    }
+
+    /// `afterLookup` runs between reading the user's entry and using it: tests make another
+    /// lookup there, as another socket thread could, to show the entry is our own copy.
+    static func supplementaryGroups(of uid: UInt32, afterLookup: () -> Void) -> [UInt32] {
+        guard let user = SystemAccounts.user(uid: uid) else { return [] }
+        afterLookup()
+        return SystemAccounts.groups(ofUser: user.name, primaryGID: user.gid)
     }
 
     /// Resolves a group name (or a number) to its gid.
     public static func gid(ofGroup name: String) -> UInt32? {
         if let number = UInt32(name) { return number }
-        #if os(Linux)
-        guard let entry = getgrnam(name) else { return nil }
-        return entry.pointee.gr_gid
-        #else
-        return nil
-        #endif
+        return SystemAccounts.gid(named: name)
     }
 
     /// Resolves a user name (or a number) to its uid.
     public static func uid(ofUser name: String) -> UInt32? {
         if let number = UInt32(name) { return number }
-        #if os(Linux)
-        guard let entry = getpwnam(name) else { return nil }
-        return entry.pointee.pw_uid
-        #else
-        return nil
-        #endif
+        return SystemAccounts.uid(named: name)
     }
 }

@@ -4,11 +4,13 @@ import NeedleConfig
 extension DaemonOptions {
     /// The options for a validated configuration file plus the command line's overrides.
     /// Users and groups are resolved here, once.
-    /// - Throws: `unknownName` for a user or group the system does not know.
+    /// - Throws: `unknownName` for a user or group the system does not know; a factory
+    ///   calibration (`[hardware.calibration]`) that would read wrong depths.
     public init(
         config file: NeedledConfig, overrides: CommandLineOverrides, resolver: NameResolver = .system
     ) throws(ConfigError) {
         let config = overrides.applied(to: file)
+        _ = try config.hardware.checkedCalibration()
         let policy = try AccessPolicy(
             resolving: config.access, clinicianUsers: overrides.clinicianUsers,
             clinicianGroups: overrides.clinicianGroups, resolver: resolver)

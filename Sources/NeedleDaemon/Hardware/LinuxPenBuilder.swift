@@ -10,12 +10,28 @@ import NeedleLinux
 /// inactive value, the motor enable before anything else. If any later step fails, every
 /// output already opened is driven inactive and released (and every input released)
 /// before the error, which names the role and the line or device, is thrown.
+///
+/// A kernel that keeps released outputs driven (Raspberry Pi kernels without
+/// `dtparam=strict_gpiod`) fails the build right after the outputs are requested: the
+/// pen does not start at all, rather than start and refuse to arm. Its outputs have then
+/// been driven inactive (clearing whatever an earlier crash left driven) and, released,
+/// stay at that safe level; no process is left that could drive the motor by any path
+/// (run, self-test spin, a future command), and the remedy is a boot-configuration change
+/// and a reboot, which no socket command could make anyway. The journal says what to add.
 enum LinuxPenBuilder {
-    /// Where the builder looks for GPIO chips; tests may point it elsewhere.
+    /// Where the builder looks for GPIO chips and the kernel's module parameters; tests may
+    /// point them elsewhere.
     static func build(
-        _ hardware: HardwareSection, consumer: String = "needled", devDirectory: String = "/dev"
+        _ hardware: HardwareSection, consumer: String = "needled", devDirectory: String = "/dev",
+        sysModule: String = "/sys/module"
     ) throws(DaemonError) -> BuiltPen {
+        // Rule 8: also for a section built in code rather than parsed from a file.
+        do throws(ConfigError) { try FailSafeWiring.check(hardware.gpio) } catch {
+            throw .invalidArgument(error.description)
+        }
+        let triggerDebounceUs = try hardware.triggerDebounceUs()
         let periodNs = try hardware.pwmPeriodNs()
+        let factoryCalibration = try hardware.coreCalibration()
         guard let cartridgeAddress = UInt8(exactly: hardware.i2c.cartridgeAddress), cartridgeAddress < 0x80 else {
             throw .invalidArgument("hardware.i2c.cartridge_address \(hardware.i2c.cartridgeAddress) is not a 7-bit I2C address")
         }
@@ -41,6 +57,9 @@ enum LinuxPenBuilder {
                     throw .hardware(device: role.described(spec), reason: error.description)
                 }
             }
+            if let enable = opened.outputs[.motorEnable] {
+                try checkReleasedOutputs(chipLabel: enable.location.chip.label, sysModule: sysModule)
+            }
             let inputs: [LineRole] = [.driverFault, .tach, .trigger, .estop, .cartridge]
             for role in inputs {
                 let (lineChip, offset, spec) = try locate(role, in: hardware.gpio, chip: chip, devDirectory: devDirectory)
@@ -48,10 +67,13 @@ enum LinuxPenBuilder {
                 // kernel's edge events (its queue holds 16 per line; the loop drains them
                 // every tick). The others are read by level.
                 let edges: GPIOEdges = role == .tach || role == .trigger ? .both : .none
+                // Only the trigger is debounced: a debounced tach loses strokes, and a
+                // debounced e-stop or nFAULT would report a stop late.
+                let debounceUs: UInt32 = role == .trigger ? triggerDebounceUs : 0
                 do throws(LinuxBackendError) {
                     opened.inputs[role] = try GPIOInputLine(
                         chip: lineChip, offset: offset, consumer: consumer, activeLow: spec.activeLow,
-                        bias: spec.bias.gpio, edges: edges, device: role.device)
+                        bias: spec.bias.gpio, edges: edges, debounceUs: debounceUs, device: role.device)
                 } catch {
                     throw .hardware(device: role.described(spec), reason: error.description)
                 }
@@ -75,10 +97,16 @@ enum LinuxPenBuilder {
                     reason: error.description)
             }
             let devices = try opened.devices(sensor: sensor)
+            var notices: [String] = []
+            if triggerDebounceUs > 0, opened.inputs[.trigger]?.kernelDebounceUs == 0 {
+                notices.append(
+                    "the trigger's kernel debounce (hardware.gpio.trigger.debounce_ms = \(triggerDebounceUs / 1000)) "
+                        + "is not applied: libgpiod \(GPIOShimInfo.apiVersion).x's uAPI has none; only the software debounce acts")
+            }
             return BuiltPen(
                 devices: devices, clock: LinuxMonotonicClock(), kind: .linux, sim: nil,
-                calibration: hardware.coreCalibration, pwmPeriodNs: periodNs,
-                cartridge: CartridgeEEPROM(bus: bus, address: cartridgeAddress))
+                calibration: factoryCalibration, pwmPeriodNs: periodNs,
+                cartridge: CartridgeEEPROM(bus: bus, address: cartridgeAddress), notices: notices)
         } catch {
             opened.releaseAll()
             throw error
@@ -119,6 +147,25 @@ enum LinuxPenBuilder {
         } catch {
             throw .hardware(device: role.described(spec), reason: "\(error)")
         }
+    }
+
+    /// Refuses to go on when released outputs would stay driven (DESIGN §3 rule 4 on the
+    /// Raspberry Pi): the error says which kernel file showed it and what to add to
+    /// config.txt.
+    static func checkReleasedOutputs(chipLabel: String, sysModule: String) throws(DaemonError) {
+        let what: String, evidence: String
+        switch ReleasedOutputCheck.check(sysModule: sysModule, chipLabel: chipLabel) {
+        case .reverts:
+            return
+        case .persists(let shown):
+            (what, evidence) = ("this kernel keeps a released GPIO output driven at its last level", shown)
+        case .unknown(let shown):
+            (what, evidence) = ("cannot tell whether this kernel lets a released GPIO output go", shown)
+        }
+        throw .hardware(
+            device: "kernel GPIO release behaviour (MOTOR_EN on \(chipLabel))",
+            reason: "refusing to drive the motor: \(what) (\(evidence)), so a crash could leave MOTOR_EN high; "
+                + ReleasedOutputCheck.remedy)
     }
 
     /// A sensor that does not answer at start-up is a wiring or configuration error, not a

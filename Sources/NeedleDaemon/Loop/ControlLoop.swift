@@ -45,24 +45,38 @@ public final class ControlLoop: @unchecked Sendable {
     /// on every exit path (DESIGN.md §3 rule 4). Returns the first error, having tried all.
     @discardableResult
     public func forceSafe() -> HALError? {
-        var first: HALError?
-        func attempt(_ body: () throws(HALError) -> Void) {
-            do { try body() } catch { if first == nil { first = error } }
-        }
-        attempt { () throws(HALError) in try devices.motorEnable.set(active: false) }
-        attempt { () throws(HALError) in try devices.motorPWM.apply(.off) }
-        attempt { () throws(HALError) in try devices.brake.set(active: false) }
-        attempt { () throws(HALError) in try devices.statusLED.set(active: false) }
-        attempt { () throws(HALError) in try devices.faultLED.set(active: true) }
+        forceSafeReport().first?.error
+    }
+
+    /// `forceSafe()`, saying which lines could not be written (empty: every output is safe).
+    public func forceSafeReport() -> [OutputWriteFailure] {
+        let failures = Self.forceSafe(devices)
         // Record what was written: the first healthy tick must turn the fault LED off again.
         lastOutput = .safe
         lastOutput.faultLED = true
         lastPWM = .off
-        return first
+        return failures
+    }
+
+    /// Drives a pen's outputs safe without a loop: what start-up does before it reads any
+    /// state (the loop is built from that state). Tries every line; returns the failures.
+    public static func forceSafe(_ devices: PenDevices) -> [OutputWriteFailure] {
+        var failures: [OutputWriteFailure] = []
+        func attempt(_ line: OutputWriteFailure.Line, _ body: () throws(HALError) -> Void) {
+            do { try body() } catch { failures.append(OutputWriteFailure(line: line, error: error)) }
+        }
+        attempt(.motorEnable) { () throws(HALError) in try devices.motorEnable.set(active: false) }
+        attempt(.motorPWM) { () throws(HALError) in try devices.motorPWM.apply(.off) }
+        attempt(.brake) { () throws(HALError) in try devices.brake.set(active: false) }
+        attempt(.statusLED) { () throws(HALError) in try devices.statusLED.set(active: false) }
+        attempt(.faultLED) { () throws(HALError) in try devices.faultLED.set(active: true) }
+        return failures
     }
 
     /// One control period. `nowNs` is the tick's time, read once by the caller.
-    public func tick(nowNs: UInt64) {
+    /// `progressNs` is the real time of the wake-up, for the watchdog feeder (it differs
+    /// from `nowNs` only when the simulated pen runs on tick time).
+    public func tick(nowNs: UInt64, progressNs: UInt64? = nil) {
         let startedNs = SystemClockReading.now()
         let readings = readInputs(nowNs: nowNs)
         let (command, trippedOnDepth) = supervisor.withLock { s in
@@ -80,7 +94,7 @@ public final class ControlLoop: @unchecked Sendable {
         cartridge?.apply(command)
         if let status = cartridge?.poll(nowNs: nowNs, present: readings.cartridgePresent) { cartridgeStatus = status }
         metrics.recordTickCost(SystemClockReading.now() &- startedNs)
-        metrics.lastTickNs.store(nowNs, ordering: .releasing)
+        metrics.lastTickNs.store(progressNs ?? nowNs, ordering: .releasing)
     }
 
     private func readInputs(nowNs: UInt64) -> Readings {
@@ -102,7 +116,9 @@ public final class ControlLoop: @unchecked Sendable {
             readings.strokes = tach.count
             readings.lastStrokeNs = tach.lastNs ?? 0
         }
-        readings.triggerPresses = (try? devices.trigger.drainActivations().count) ?? 0
+        // The supervisor debounces level and edges into presses; unreadable reads released.
+        readings.triggerEdges = (try? devices.trigger.drainActivations().count) ?? 0
+        readings.triggerHeld = (try? devices.trigger.read()) ?? false
         return readings
     }
 
@@ -115,11 +131,16 @@ public final class ControlLoop: @unchecked Sendable {
         if !command.motorEnable {
             failed = write(devices.motorEnable, command.motorEnable, was: lastOutput.motorEnable) || failed
         }
+        var pwmFailed = false
         if pwm != lastPWM {
-            do { try devices.motorPWM.apply(pwm); lastPWM = pwm } catch { failed = true }
+            do { try devices.motorPWM.apply(pwm); lastPWM = pwm } catch { pwmFailed = true }
         }
+        failed = failed || pwmFailed
         if command.motorEnable {
-            failed = write(devices.motorEnable, command.motorEnable, was: lastOutput.motorEnable) || failed
+            // A PWM that could not be set leaves the drive unknown (a full duty, perhaps, or
+            // a stale one): the enable is not raised in that tick, and a running motor's goes
+            // low. The failure latches driver_fault on the next tick and stops the heartbeat.
+            failed = write(devices.motorEnable, !pwmFailed, was: lastOutput.motorEnable) || failed
         }
         failed = write(devices.statusLED, command.statusLED, was: lastOutput.statusLED) || failed
         failed = write(devices.faultLED, command.faultLED || failed, was: lastOutput.faultLED) || failed
@@ -156,6 +177,9 @@ public final class ControlLoop: @unchecked Sendable {
 
     /// The area presets the supervisor resolves plans with.
     public var areaPresets: AreaPresetTable { supervisor.withLock { $0.config.areaPresets } }
+
+    /// The supervisor's configuration (for the loop thread's start-up trip exercise).
+    public var configuration: SafetyConfig { supervisor.withLock { $0.config } }
 
     /// The supervisor's depth tolerance in mm.
     public var toleranceMM: Double { supervisor.withLock { $0.config.toleranceMM } }

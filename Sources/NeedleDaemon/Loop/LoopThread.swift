@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import NeedleHAL
+import NeedleSim
 import Synchronization
 
 /// Runs a `ControlLoop` on a dedicated OS thread at a fixed period: absolute-deadline
@@ -10,16 +11,28 @@ import Synchronization
 public final class LoopThread: Sendable {
     public let loop: ControlLoop
     public let periodNs: UInt64
+    private let tickClock: VirtualClock?
     private let fifoPriority: Int32
     private let running = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
     private let grant = Mutex<RealtimeGrant?>(nil)
     private let thread = Mutex<pthread_t?>(nil)
+    /// Whether the thread pre-faults its stack and exercises the trip path before its first
+    /// tick (always in needled; the bench turns it off to measure what it saves).
+    private let prefault: Bool
+    /// The thread's own stack (see `LoopStack`), kept until the thread is joined.
+    private let stack = Mutex<LoopStack?>(nil)
 
-    public init(loop: ControlLoop, rateHz: Int, fifoPriority: Int32 = 80) {
+    /// - Parameter tickClock: the simulated pen's clock, when its time runs in lockstep with
+    ///   the ticks: each tick advances it by exactly one period and is stamped with it.
+    public init(
+        loop: ControlLoop, rateHz: Int, fifoPriority: Int32 = 80, prefault: Bool = true, tickClock: VirtualClock? = nil
+    ) {
         self.loop = loop
         self.periodNs = UInt64(1_000_000_000 / max(rateHz, 1))
         self.fifoPriority = fifoPriority
+        self.prefault = prefault
+        self.tickClock = tickClock
     }
 
     /// Starts the thread and waits until it has applied its scheduling, so the caller can
@@ -30,7 +43,14 @@ public final class LoopThread: Sendable {
         running.store(true, ordering: .sequentiallyConsistent)
         let context = Unmanaged.passRetained(self).toOpaque()
         var handle = pthread_t()
-        let rc = pthread_create(&handle, nil, { raw in
+        // After mlockall(MCL_FUTURE): the stack's pages are locked as they are written.
+        let ownStack = prefault ? LoopStack() : nil
+        stack.withLock { $0 = ownStack }
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        if let ownStack { pthread_attr_setstack(&attributes, ownStack.base, LoopStack.size) }
+        let rc = pthread_create(&handle, &attributes, { raw in
             guard let raw else { return nil }
             let this = Unmanaged<LoopThread>.fromOpaque(raw).takeRetainedValue()
             this.run()
@@ -46,16 +66,20 @@ public final class LoopThread: Sendable {
         var granted = grant.withLock { $0 } ?? RealtimeGrant(fifoPriority: nil, fifoErrno: 0, memoryLocked: false, mlockErrno: 0)
         granted.memoryLocked = locked
         granted.mlockErrno = mlockErrno
+        granted.stackPrefaulted = ownStack != nil
         return granted
     }
 
-    /// Stops the loop, joins the thread and drives the outputs safe.
-    public func stop() {
+    /// Stops the loop, joins the thread and drives the outputs safe; returns the lines that
+    /// could not be written (empty: every output is safe).
+    @discardableResult
+    public func stop() -> [OutputWriteFailure] {
         running.store(false, ordering: .sequentiallyConsistent)
         if let handle = thread.withLock({ t -> pthread_t? in defer { t = nil }; return t }) {
             pthread_join(handle, nil)
+            stack.withLock { $0 = nil }
         }
-        loop.forceSafe()
+        return loop.forceSafeReport()
     }
 
     /// The loop thread's handle while it runs (the bench counts that thread's allocations).
@@ -63,10 +87,21 @@ public final class LoopThread: Sendable {
 
     public var isRunning: Bool { running.load(ordering: .relaxed) && !finished.load(ordering: .relaxed) }
 
+    /// The deepest the loop thread's own stack has been used, in bytes (nil: default stack).
+    public var stackHighWaterBytes: Int? { stack.withLock { $0?.highWaterBytes() } }
+
+    /// Resident pages of the loop thread's own stack (nil: default stack).
+    var stackResidency: (resident: Int, total: Int)? { stack.withLock { $0?.residentPages() } }
+
     private func run() {
         let (priority, fifoErrno) = RealtimeSetup.requestFIFO(priority: fifoPriority)
+        // Before the first tick, on this thread: the first trip's code is run once (on a
+        // scratch supervisor: no output is written) so its pages are in and locked.
+        let exercised = prefault && TripPathExercise.run(config: loop.configuration, startNs: SystemClockReading.now())
         grant.withLock {
-            $0 = RealtimeGrant(fifoPriority: priority, fifoErrno: fifoErrno, memoryLocked: false, mlockErrno: 0)
+            var granted = RealtimeGrant(fifoPriority: priority, fifoErrno: fifoErrno, memoryLocked: false, mlockErrno: 0)
+            granted.tripPathExercised = exercised
+            $0 = granted
         }
         var next = timespec()
         clock_gettime(CLOCK_MONOTONIC, &next)
@@ -78,7 +113,14 @@ public final class LoopThread: Sendable {
             let lateness = woke > deadline ? woke - deadline : 0
             let overran = lateness >= periodNs
             loop.metrics.recordWake(latenessNs: lateness, overran: overran)
-            loop.tick(nowNs: woke)
+            if let tickClock {
+                // The simulated pen lives on tick time: a host that descheduled this thread
+                // delays the pen as a whole, and never shows it a gap (see BuiltPen.tickClock).
+                tickClock.advance(nanoseconds: periodNs)
+                loop.tick(nowNs: tickClock.nowNanoseconds(), progressNs: woke)
+            } else {
+                loop.tick(nowNs: woke)
+            }
             if overran {
                 // Skip the missed periods instead of running them back to back.
                 let missed = lateness / periodNs

@@ -11,6 +11,11 @@ public struct RealtimeGrant: Sendable, Equatable {
     /// mlockall(MCL_CURRENT | MCL_FUTURE) succeeded (no page faults in the loop).
     public var memoryLocked: Bool
     public var mlockErrno: Int32
+    /// The loop thread runs on its own stack, every page written before the first tick.
+    public var stackPrefaulted = false
+    /// A scratch supervisor tripped on a synthetic over-depth sample on the loop thread
+    /// before its first tick (`TripPathExercise`): the trip's code pages are in.
+    public var tripPathExercised = false
 }
 
 enum RealtimeSetup {
@@ -18,6 +23,8 @@ enum RealtimeSetup {
     /// MCL_ONFAULT (Linux 4.4+) locks a page when it is first touched rather than at
     /// mapping: the loop's pages, touched once at start, stay resident, while the 8 MB
     /// stacks of idle threads are not committed whole (76 MB of RSS without it, measured).
+    /// Being touched is what pre-loads them: the loop thread's stack is written whole
+    /// (`LoopStack`) and its trip path run once (`TripPathExercise`) before the first tick.
     static func lockMemory() -> (Bool, Int32) {
         #if os(Linux)
         let onFault: Int32 = 4  // MCL_ONFAULT, not exported by every Glibc module map

@@ -5,29 +5,34 @@ import NeedleRecords
 /// The commands and checks that read the treatment records: the interval guard on `arm`,
 /// `history` and `plan`.
 extension CommandRouter {
-    /// Refuses an arm on an area treated within the minimum interval (`too_soon`, naming
-    /// the earliest date), unless a clinician in clinical mode overrides; nil to go on.
-    /// A store that cannot be read refuses too: the pen cannot tell whether it is too soon.
-    func intervalRefusal(area: String?, override: Bool) -> ProtocolError? {
-        guard let recorder = records else { return nil }
+    /// What the supervisor needs to judge the minimum interval and the clock on `arm`: the
+    /// area's newest session, the newest session of all, and the calendar time. The verdict
+    /// is the supervisor's, taken under the lock that arms (so in the mode it arms in).
+    /// A store that cannot be read refuses: the pen cannot tell whether it is too soon.
+    func intervalEvidence(area: String?) -> Result<IntervalEvidence?, ProtocolError> {
+        guard let recorder = records else { return .success(nil) }
         if let failure = recorder.failure {
-            return ProtocolError(.storageFailed, "treatment records cannot be written (\(failure)); no session is started that cannot be recorded")
+            return .failure(ProtocolError(.storageFailed, "treatment records cannot be written (\(failure)); no session is started that cannot be recorded"))
         }
-        // Unknown areas are the supervisor's refusal (unknown_area); an area-less plan has no interval.
-        guard let name = area, let known = TreatmentArea(name: name) else { return nil }
+        // Unknown areas are the supervisor's refusal (unknown_area); an area-less plan has no
+        // interval, but its session is dated too, so the clock is checked for it as well.
+        let known = area.flatMap { TreatmentArea(name: $0) }
         let lastMs: Int64?
-        do { lastMs = try recorder.store.lastStartMs(area: known.rawValue) } catch {
-            return ProtocolError(.storageFailed, "treatment records cannot be read: \(error)")
+        let newestMs: Int64?
+        do {
+            lastMs = try known.flatMap { try recorder.store.lastStartMs(area: $0.rawValue) }
+            newestMs = try recorder.store.newestStartMs()
+        } catch {
+            return .failure(ProtocolError(.storageFailed, "treatment records cannot be read: \(error)"))
         }
-        guard let lastMs else { return nil }
-        let mode = loop.status().mode
-        let nowS = wallClock.nowUnixMs() / 1000
-        switch intervalGuard.check(pastSessionsS: [lastMs / 1000], nowS: nowS, mode: mode, override: override) {
-        case .allowed, .allowedByOverride: return nil
-        case .tooSoon(let earliestS):
-            let refusal = intervalGuard.refusal(area: known.rawValue, earliestS: earliestS, mode: mode)
-            return ProtocolError(.tooSoon, refusal.message)
-        }
+        return .success(IntervalEvidence(
+            rule: intervalGuard, area: known?.rawValue, lastAreaSessionS: lastMs.map { $0 / 1000 },
+            newestRecordS: newestMs.map { $0 / 1000 }, nowS: Self.floorSeconds(wallClock.nowUnixMs())))
+    }
+
+    /// Unix seconds, rounded down (also before 1970, where a clock without RTC may stand).
+    static func floorSeconds(_ ms: Int64) -> Int64 {
+        ms >= 0 ? ms / 1000 : (ms - 999) / 1000
     }
 
     func history(_ arguments: HistoryArguments) -> Result<ResultPayload, ProtocolError> {

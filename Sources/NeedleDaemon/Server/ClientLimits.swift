@@ -11,20 +11,35 @@ public struct ClientLimits: Sendable, Hashable {
     /// Requests answered `rate_limited` within one second after which the connection is
     /// dropped: it keeps flooding instead of backing off.
     public var floodLimit: Int
-    /// A connection that sends nothing for this long is closed, unless it is watching.
+    /// A connection that sends no complete request for this long is closed, unless it is
+    /// watching. Bytes without a newline do not count: a trickle keeps nothing alive.
     public var idleTimeout: TimeAmount
     /// Reply bytes queued for a client that does not read them; beyond this it is dropped.
     public var maxPendingWriteBytes: Int
+    /// A client (a watcher above all) that leaves what it was sent unread for this long is
+    /// dropped: a `watch` that does not read holds no slot.
+    public var drainTimeout: TimeAmount
+    /// A connection let in on a slot reserved for `stop` must send its request within this.
+    public var stopSlotTimeout: TimeAmount
 
     public init(
         requestsPerSecond: Int = 50, burst: Int = 50, floodLimit: Int = 100,
-        idleTimeout: TimeAmount = .seconds(60), maxPendingWriteBytes: Int = 256 * 1024
+        idleTimeout: TimeAmount = .seconds(60), maxPendingWriteBytes: Int = 256 * 1024,
+        drainTimeout: TimeAmount = .seconds(5), stopSlotTimeout: TimeAmount = .seconds(2)
     ) {
         self.requestsPerSecond = max(1, requestsPerSecond)
         self.burst = max(1, burst)
         self.floodLimit = max(1, floodLimit)
         self.idleTimeout = idleTimeout
         self.maxPendingWriteBytes = max(2, maxPendingWriteBytes)
+        self.drainTimeout = drainTimeout
+        self.stopSlotTimeout = stopSlotTimeout
+    }
+
+    /// How often a connection checks its idle, drain and role deadlines.
+    var housekeepingInterval: TimeAmount {
+        let shortest = min(idleTimeout.nanoseconds, drainTimeout.nanoseconds, stopSlotTimeout.nanoseconds)
+        return .nanoseconds(max(10_000_000, shortest / 10))
     }
 }
 

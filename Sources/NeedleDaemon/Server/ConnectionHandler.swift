@@ -1,6 +1,10 @@
 import NIOCore
 import NeedleProtocol
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Serves one control connection: frames lines, decodes requests, dispatches them to the
 /// `RequestHandler`, writes replies, and streams `watch` telemetry. Lives on the channel's
 /// event loop; every method runs there.
@@ -35,19 +39,27 @@ final class ConnectionHandler: ChannelInboundHandler {
     private let peer: PeerCredentials
     private var framer: LineFramer
     private var watch: Watch?
-    private let admit: @Sendable (any Channel) -> ProtocolError?
+    private let admit: @Sendable (any Channel, PeerCredentials) -> Result<ConnectionSlot, ProtocolError>
     private var admitted = false
+    private var slot = ConnectionSlot.general
     private let limits: ClientLimits
     private var bucket: TokenBucket
     private var flood = WindowCounter()
-    private var lastReadNs: UInt64
-    private var idleCheck: Scheduled<Void>?
+    /// When the last complete request arrived (or the connection opened): the idle clock.
+    private var lastRequestNs: UInt64
+    private let openedNs: UInt64
+    /// When everything sent to the client was last seen read.
+    private var lastDrainedNs: UInt64
+    /// The access policy generation the peer's role was last checked against.
+    private var accessGeneration: UInt64 = 0
+    private var housekeeping: Scheduled<Void>?
 
-    /// - Parameter admit: asked once the connection is active; an error refuses it.
+    /// - Parameter admit: asked once the connection is active: the slot it gets, or why it
+    ///   is refused.
     init(
         handler: any RequestHandler, peer: PeerCredentials, maxLineLength: Int,
         limits: ClientLimits = ClientLimits(),
-        admit: @escaping @Sendable (any Channel) -> ProtocolError?
+        admit: @escaping @Sendable (any Channel, PeerCredentials) -> Result<ConnectionSlot, ProtocolError>
     ) {
         self.handler = handler
         self.peer = peer
@@ -56,20 +68,27 @@ final class ConnectionHandler: ChannelInboundHandler {
         self.limits = limits
         let now = NIODeadline.now().uptimeNanoseconds
         self.bucket = TokenBucket(rate: limits.requestsPerSecond, burst: limits.burst, nowNs: now)
-        self.lastReadNs = now
+        self.lastRequestNs = now
+        self.openedNs = now
+        self.lastDrainedNs = now
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if let refusal = admit(context.channel) {
+        // Read before admission: a policy replaced while it runs is seen by the next check.
+        accessGeneration = handler.accessGeneration
+        switch admit(context.channel, peer) {
+        case .failure(let refusal):
             write(Reply(id: nil, failure: refusal), context: context)
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
                 channel.close(promise: nil)
             }
             return
+        case .success(let granted):
+            slot = granted
         }
         admitted = true
-        scheduleIdleCheck(in: limits.idleTimeout, context: context)
+        scheduleHousekeeping(context: context)
         context.fireChannelActive()
     }
 
@@ -77,8 +96,11 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard admitted, context.channel.isActive else { return }
         let buffer = unwrapInboundIn(data)
         let now = NIODeadline.now().uptimeNanoseconds
-        lastReadNs = now
         let frames = framer.append(buffer.readableBytesView)
+        if slot == .stopOnly {
+            if let frame = frames.first { serveStopOnly(frame, context: context) }
+            return
+        }
         for frame in frames {
             // A write below may have dropped a client that does not read its replies.
             guard context.channel.isActive else { return }
@@ -105,6 +127,8 @@ final class ConnectionHandler: ChannelInboundHandler {
                         .requestTooLarge, "request line longer than \(limit) bytes; discarded up to the next newline")),
                     context: context)
             case .line(let line):
+                // Only a complete request keeps a connection alive, never a trickle of bytes.
+                lastRequestNs = now
                 serve(line, context: context)
             }
         }
@@ -113,13 +137,13 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         stopWatching()
-        cancelIdleCheck()
+        cancelHousekeeping()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         stopWatching()
-        cancelIdleCheck()
+        cancelHousekeeping()
     }
 
     /// A client that does not read its replies: once more than `maxPendingWriteBytes` wait
@@ -128,7 +152,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if admitted && !context.channel.isWritable {
             stopWatching()
-            cancelIdleCheck()
+            cancelHousekeeping()
             context.close(promise: nil)
         }
         context.fireChannelWritabilityChanged()
@@ -147,6 +171,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             write(error.reply, context: context)
             return
         }
+        guard roleStillHeld(context: context) else { return }
         if let refusal = handler.authorize(request.command, peer: peer) {
             write(Reply(id: request.id, failure: refusal), context: context)
             return
@@ -161,43 +186,120 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// A connection on a slot kept for `stop`: its one request is served if it is `stop`
+    /// (from a peer whose role allows it), refused `busy` otherwise; then it is closed.
+    private func serveStopOnly(_ frame: LineFramer.Frame, context: ChannelHandlerContext) {
+        var id: Int64?
+        if case .line(let line) = frame, let request = try? Request(jsonLine: line) {
+            id = request.id
+            if case .stop = request.command {
+                let reply: Reply
+                if let refusal = handler.authorize(request.command, peer: peer) {
+                    reply = Reply(id: id, failure: refusal)
+                } else {
+                    switch handler.handle(request.command, from: peer) {
+                    case .success(let payload): reply = Reply(id: id, result: payload)
+                    case .failure(let error): reply = Reply(id: id, failure: error)
+                    }
+                }
+                finish(reply, context: context)
+                return
+            }
+        }
+        finish(
+            Reply(id: id, failure: ProtocolError(
+                .busy, "every control connection is taken; this one was let in for stop only")),
+            context: context)
+    }
+
     // MARK: limits
 
-    /// Closes a connection that has been silent for `idleTimeout`; a watcher is never idle.
-    private func scheduleIdleCheck(in delay: TimeAmount, context: ChannelHandlerContext) {
-        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
-            self.checkIdle(context: context)
+    /// Every `housekeepingInterval`: the role still held (after a configuration reload), the
+    /// idle deadline (complete requests only; a watcher is never idle), the stop-only
+    /// slot's deadline, and whether the client reads what it is sent.
+    private func scheduleHousekeeping(context: ChannelHandlerContext) {
+        housekeeping = context.eventLoop.assumeIsolated().scheduleTask(in: limits.housekeepingInterval) {
+            self.housekeep(context: context)
         }
     }
 
-    private func checkIdle(context: ChannelHandlerContext) {
-        idleCheck = nil
-        guard context.channel.isActive else { return }
-        let timeout = UInt64(max(limits.idleTimeout.nanoseconds, 1))
-        let silent = NIODeadline.now().uptimeNanoseconds &- lastReadNs
-        if watch != nil || silent < timeout {
-            let remaining = watch != nil ? timeout : timeout - silent
-            scheduleIdleCheck(in: .nanoseconds(Int64(remaining)), context: context)
+    private func housekeep(context: ChannelHandlerContext) {
+        housekeeping = nil
+        guard admitted, context.channel.isActive else { return }
+        guard roleStillHeld(context: context) else { return }
+        let now = NIODeadline.now().uptimeNanoseconds
+        if slot == .stopOnly {
+            if now &- openedNs >= UInt64(max(limits.stopSlotTimeout.nanoseconds, 0)) {
+                drop(ProtocolError(.busy, "no stop request within \(limits.stopSlotTimeout.nanoseconds / 1_000_000) ms on a slot kept for stop"), context: context)
+                return
+            }
+        } else if watch == nil, now &- lastRequestNs >= UInt64(max(limits.idleTimeout.nanoseconds, 0)) {
+            admitted = false
+            context.close(promise: nil)
             return
         }
-        context.close(promise: nil)
+        checkDrained(now: now, context: context)
+        if admitted && context.channel.isActive { scheduleHousekeeping(context: context) }
     }
 
-    private func cancelIdleCheck() {
-        idleCheck?.cancel()
-        idleCheck = nil
+    private func cancelHousekeeping() {
+        housekeeping?.cancel()
+        housekeeping = nil
     }
 
-    /// Answers with a last error, then closes.
-    private func drop(_ error: ProtocolError, context: ChannelHandlerContext) {
+    /// After the access policy changed: the peer is judged again, and one without a role
+    /// loses its connection, a running `watch` with it. False when it was dropped.
+    private func roleStillHeld(context: ChannelHandlerContext) -> Bool {
+        let generation = handler.accessGeneration
+        guard generation != accessGeneration else { return true }
+        accessGeneration = generation
+        if case .failure(let refusal) = handler.admit(peer) {
+            drop(ProtocolError(refusal.code, "the configuration was reloaded: \(refusal.message)"), context: context)
+            return false
+        }
+        return true
+    }
+
+    /// Drops a client that has left what it was sent unread for `drainTimeout`: the kernel's
+    /// count of bytes queued to it and not yet read (SO_MEMINFO's write allocation, which for
+    /// a Unix socket is freed only when the peer reads).
+    private func checkDrained(now: UInt64, context: ChannelHandlerContext) {
+        #if os(Linux)
+        guard let provider = context.channel as? any SocketOptionProvider else { return }
+        let timeout = UInt64(max(limits.drainTimeout.nanoseconds, 0))
+        provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(Self.soMeminfo))
+            .assumeIsolated().whenSuccess { (info: SocketMemoryInfo) in
+                guard self.admitted, context.channel.isActive else { return }
+                if info.writeAllocated == 0 {
+                    self.lastDrainedNs = now
+                } else if now &- self.lastDrainedNs >= timeout {
+                    self.stopWatching()
+                    self.cancelHousekeeping()
+                    self.admitted = false
+                    context.close(promise: nil)
+                }
+            }
+        #endif
+    }
+
+    /// SO_MEMINFO (asm-generic/socket.h), not exported by Glibc's Swift module.
+    static let soMeminfo: Int32 = 55
+
+    /// Answers with a last reply, then closes.
+    private func finish(_ reply: Reply, context: ChannelHandlerContext) {
         stopWatching()
-        cancelIdleCheck()
+        cancelHousekeeping()
         admitted = false
-        write(Reply(id: nil, failure: error), context: context)
+        write(reply, context: context)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
             channel.close(promise: nil)
         }
+    }
+
+    /// Answers with a last error, then closes.
+    private func drop(_ error: ProtocolError, context: ChannelHandlerContext) {
+        finish(Reply(id: nil, failure: error), context: context)
     }
 
     // MARK: watch
@@ -218,7 +320,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// schedules the next sample. A peer that does not read gets samples dropped (telemetry is
     /// lossy), never an unbounded buffer; a change is retried until it goes out.
     private func tick(context: ChannelHandlerContext) {
-        guard var current = watch, context.channel.isActive else { return }
+        guard watch != nil, context.channel.isActive else { return }
+        // A role revoked by a reload ends the watch at once, not at the next housekeeping.
+        guard roleStillHeld(context: context), var current = watch else { return }
         let now = NIODeadline.now()
         let status = handler.status()
         let key = ChangeKey(status)
@@ -263,4 +367,13 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: line)), promise: nil)
     }
+}
+
+/// The start of Linux's SO_MEMINFO array (SK_MEMINFO_RMEM_ALLOC, _RCVBUF, _WMEM_ALLOC, …);
+/// the kernel copies no more than the caller's size.
+struct SocketMemoryInfo: Sendable {
+    var receiveAllocated: UInt32 = 0
+    var receiveBuffer: UInt32 = 0
+    var writeAllocated: UInt32 = 0
+    var sendBuffer: UInt32 = 0
 }

@@ -22,19 +22,34 @@ public final class ControlServer: Sendable {
         public var socketGroup: UInt32?
         /// Longest accepted request line in bytes, newline excluded.
         public var maxLineLength: Int
-        /// Connections beyond this are answered `busy` and closed.
+        /// Connections beyond this are answered `busy` and closed (but see `reservedStopSlots`).
         public var maxConnections: Int
+        /// Connections one uid may hold at once, so no single user fills the server.
+        public var maxConnectionsPerUID: Int
+        /// Slots kept beyond `maxConnections` for `stop`: when every other slot (or the
+        /// peer's own share) is taken, a peer whose role may stop still gets in, one
+        /// connection per uid, for one `stop` within `limits.stopSlotTimeout`. Whatever the
+        /// other clients do, `stop` gets through (DESIGN §3 rule 8).
+        public var reservedStopSlots: Int
         /// A listening socket inherited from systemd (socket activation): served instead of
         /// binding `socketPath`, which is then neither created, chmod-ed nor removed.
         public var inheritedDescriptor: Int32?
         /// Per-client limits against hostile or broken clients (see `ClientLimits`).
         public var limits: ClientLimits
+        /// For tests only: replaces the kernel's credentials of a connection, given them and
+        /// the path the client bound its socket to (one test process plays several users).
+        public var credentialsOverride: (@Sendable (PeerCredentials, String?) -> PeerCredentials)?
 
         public init(
             socketPath: String = ControlSocket.defaultPath, socketMode: UInt32 = 0o660,
             socketGroup: UInt32? = nil, maxLineLength: Int = LineFramer.defaultMaxLineLength,
-            maxConnections: Int = 32, inheritedDescriptor: Int32? = nil, limits: ClientLimits = ClientLimits()
+            maxConnections: Int = 32, maxConnectionsPerUID: Int = 8, reservedStopSlots: Int = 4,
+            inheritedDescriptor: Int32? = nil, limits: ClientLimits = ClientLimits(),
+            credentialsOverride: (@Sendable (PeerCredentials, String?) -> PeerCredentials)? = nil
         ) {
+            self.maxConnectionsPerUID = max(1, maxConnectionsPerUID)
+            self.reservedStopSlots = max(1, reservedStopSlots)
+            self.credentialsOverride = credentialsOverride
             self.socketPath = socketPath
             self.socketMode = socketMode
             self.socketGroup = socketGroup
@@ -53,9 +68,15 @@ public final class ControlServer: Sendable {
         case stopped
     }
 
+    private struct Connection {
+        var channel: any Channel
+        var uid: UInt32
+        var slot: ConnectionSlot
+    }
+
     private struct State {
         var phase: Phase = .idle
-        var connections: [ObjectIdentifier: any Channel] = [:]
+        var connections: [ObjectIdentifier: Connection] = [:]
     }
 
     public let configuration: Configuration
@@ -128,7 +149,7 @@ public final class ControlServer: Sendable {
     /// the one this server created). Idempotent.
     public func stop() async {
         let (listener, identity, connections) = state.withLock { state -> ((any Channel)?, SocketPath.FileIdentity?, [any Channel]) in
-            let connections = Array(state.connections.values)
+            let connections = state.connections.values.map(\.channel)
             defer { state.phase = .stopped }
             if case .running(let channel, let identity) = state.phase { return (channel, identity, connections) }
             return (nil, nil, connections)
@@ -157,35 +178,72 @@ public final class ControlServer: Sendable {
                 .writeBufferWaterMark,
                 value: ChannelOptions.Types.WriteBufferWaterMark(low: limits.maxPendingWriteBytes / 2, high: limits.maxPendingWriteBytes))
             .childChannelInitializer { [self] channel in
-                PeerCredentials.read(from: channel).flatMapThrowing { peer in
+                let override = configuration.credentialsOverride
+                return PeerCredentials.read(from: channel).flatMapThrowing { kernel in
+                    let peer = override?(kernel, channel.remoteAddress?.pathname) ?? kernel
                     try channel.pipeline.syncOperations.addHandler(
                         ConnectionHandler(
                             handler: handler, peer: peer, maxLineLength: maxLineLength, limits: limits,
-                            admit: { channel in self.admit(channel) }))
+                            admit: { channel, peer in self.admit(channel, peer: peer) }))
                 }
             }
     }
 
     /// Registers a newly active connection, or says why it is refused (the connection handler
-    /// then answers with that error and closes).
-    private func admit(_ channel: any Channel) -> ProtocolError? {
+    /// then answers with that error and closes). In order: a peer without a role is refused
+    /// before it takes any slot; a peer within its uid's share gets a general slot while
+    /// there is one; otherwise a peer that may `stop` gets a stop-only slot (one per uid);
+    /// everyone else is `busy`.
+    private func admit(_ channel: any Channel, peer: PeerCredentials) -> Result<ConnectionSlot, ProtocolError> {
+        let role: Role
+        switch handler.admit(peer) {
+        case .success(let admitted): role = admitted
+        case .failure(let refusal): return .failure(refusal)
+        }
         let key = ObjectIdentifier(channel)
         let limit = configuration.maxConnections
-        let refusal = state.withLock { state -> ProtocolError? in
-            guard case .running = state.phase else { return ProtocolError(.shuttingDown, "the daemon is shutting down") }
-            guard state.connections.count < limit else {
-                return ProtocolError(.busy, "too many control connections (limit \(limit))")
+        let perUID = configuration.maxConnectionsPerUID
+        let reserved = configuration.reservedStopSlots
+        let mayStop = role >= Role.required(for: .stop)
+        let result = state.withLock { state -> Result<ConnectionSlot, ProtocolError> in
+            // A client may connect between the bind and the end of `start` (the socket exists
+            // from the bind on): it is admitted like any other. Only a server that is
+            // stopping, or stopped, turns connections away.
+            switch state.phase {
+            case .running, .starting: break
+            default: return .failure(ProtocolError(.shuttingDown, "the daemon is shutting down"))
             }
-            state.connections[key] = channel
-            return nil
+            let general = state.connections.values.filter { $0.slot == .general }
+            let stopOnly = state.connections.values.filter { $0.slot == .stopOnly }
+            let mine = general.filter { $0.uid == peer.uid }.count
+            let slot: ConnectionSlot
+            if general.count < limit, mine < perUID {
+                slot = .general
+            } else if mayStop, stopOnly.count < reserved, !stopOnly.contains(where: { $0.uid == peer.uid }) {
+                slot = .stopOnly
+            } else if mine >= perUID {
+                return .failure(ProtocolError(.busy, "uid \(peer.uid) already holds \(mine) control connections (limit \(perUID) per user)"))
+            } else {
+                return .failure(ProtocolError(.busy, "too many control connections (limit \(limit))"))
+            }
+            state.connections[key] = Connection(channel: channel, uid: peer.uid, slot: slot)
+            return .success(slot)
         }
-        if refusal == nil {
+        if case .success = result {
             channel.closeFuture.whenComplete { [self] _ in
                 _ = state.withLock { $0.connections.removeValue(forKey: key) }
             }
         }
-        return refusal
+        return result
     }
+}
+
+/// What a connection was let in for.
+enum ConnectionSlot: Sendable, Equatable {
+    /// Any command its role allows.
+    case general
+    /// One `stop`, on a slot kept for it when the others are taken.
+    case stopOnly
 }
 
 extension PeerCredentials {

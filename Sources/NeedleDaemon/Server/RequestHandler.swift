@@ -29,8 +29,17 @@ public protocol RequestHandler: Sendable {
     /// Asked by the server before serving any command, `watch` included: nil allows it, an
     /// error (`unauthorized`) is sent as the reply instead. The default allows everything.
     func authorize(_ command: Command, peer: PeerCredentials) -> ProtocolError?
+    /// Asked once per connection, before it takes a slot: the peer's role, or the error it
+    /// is refused with (a peer without a role holds no connection). Asked again when
+    /// `accessGeneration` changes. The default lets everyone in as a clinician.
+    func admit(_ peer: PeerCredentials) -> Result<Role, ProtocolError>
+    /// Changes whenever the access policy is replaced (configuration reload): every open
+    /// connection, a running `watch` included, then re-checks its peer.
+    var accessGeneration: UInt64 { get }
 }
 
 extension RequestHandler {
     public func authorize(_ command: Command, peer: PeerCredentials) -> ProtocolError? { nil }
+    public func admit(_ peer: PeerCredentials) -> Result<Role, ProtocolError> { .success(.clinician) }
+    public var accessGeneration: UInt64 { 0 }
 }

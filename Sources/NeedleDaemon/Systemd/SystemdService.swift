@@ -6,7 +6,8 @@ import Synchronization
 /// each a no-op when systemd did not ask for it (`$NOTIFY_SOCKET`, `$WATCHDOG_USEC` unset).
 ///
 /// `READY=1` is sent only when the daemon is really ready (`Daemon.readiness`): outputs
-/// safe and the loop running, a valid depth sample, and the control socket listening.
+/// safe and the loop running, the power-on self-test over, a valid depth sample, and the
+/// control socket listening.
 public final class SystemdService: Sendable {
     public let notifier: SystemdNotifier?
     private let environment: ServiceEnvironment
@@ -116,6 +117,7 @@ public enum DaemonReadiness: Sendable, Hashable, CustomStringConvertible {
     case loopNotRunning
     case socketNotListening
     case noValidDepth
+    case selfTestRunning
 
     public var description: String {
         switch self {
@@ -123,15 +125,18 @@ public enum DaemonReadiness: Sendable, Hashable, CustomStringConvertible {
         case .loopNotRunning: "control loop not running"
         case .socketNotListening: "control socket not listening"
         case .noValidDepth: "waiting for a valid depth sample"
+        case .selfTestRunning: "power-on self-test running"
         }
     }
 }
 
 extension Daemon {
-    /// Outputs safe (done before the loop starts), loop running, depth valid, socket listening.
+    /// Outputs safe (done before the loop starts), loop running, socket listening, the
+    /// power-on self-test over (or out of time: `selfTestReadyTimeoutNs`), depth valid.
     public var readiness: DaemonReadiness {
         guard loopThread.isRunning else { return .loopNotRunning }
         guard server.isListening else { return .socketNotListening }
+        guard !selfTestPending else { return .selfTestRunning }
         guard router.status().depthMM != nil else { return .noValidDepth }
         return .ready
     }

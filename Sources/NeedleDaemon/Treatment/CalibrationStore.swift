@@ -55,7 +55,7 @@ public struct CalibrationStore: Sendable {
 
     /// Stores `calibration` atomically (see the type's note).
     public func save(_ calibration: DepthCalibration) -> Result<Void, CalibrationStoreError> {
-        guard CalibrationMath.isUsable(calibration) else { return .failure(.unusable) }
+        if let problem = CalibrationMath.problem(with: calibration) { return .failure(.unusable(problem)) }
         if case .failure(let error) = writeTemporary(Self.render(calibration)) { return .failure(error) }
         guard rename(temporaryPath, path) == 0 else { return .failure(.io(.rename, errno: errno)) }
         return syncDirectory()
@@ -111,8 +111,10 @@ public struct CalibrationStore: Sendable {
         guard let scale = fields["mm_per_count"].flatMap(Double.init) else {
             return .failure(.malformed("mm_per_count is missing or not a number"))
         }
+        // The same check as a measured or factory calibration (DESIGN.md §3 rule 10): a file
+        // edited by hand, or written by an older needled, is not trusted for being on disk.
         let calibration = DepthCalibration(zeroCounts: zero, mmPerCount: scale)
-        guard CalibrationMath.isUsable(calibration) else { return .failure(.unusable) }
+        if let problem = CalibrationMath.problem(with: calibration) { return .failure(.unusable(problem)) }
         return .success(calibration)
     }
 }
@@ -127,14 +129,14 @@ public enum CalibrationStoreError: Error, Sendable, Equatable, CustomStringConve
     case io(Operation, errno: Int32)
     /// The file is not a calibration file.
     case malformed(String)
-    /// The values parse but are not a usable calibration (see `CalibrationMath.isUsable`).
-    case unusable
+    /// The values parse but are not a usable calibration (see `CalibrationMath.problem(with:)`).
+    case unusable(CalibrationProblem)
 
     public var description: String {
         switch self {
         case .io(let operation, let errno): "\(operation.rawValue) failed (errno \(errno))"
         case .malformed(let why): "malformed calibration file: \(why)"
-        case .unusable: "the calibration's values are not usable"
+        case .unusable(let problem): "the calibration is refused: \(problem)"
         }
     }
 }

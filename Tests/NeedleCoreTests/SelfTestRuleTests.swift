@@ -1,0 +1,133 @@
+import Testing
+@testable import NeedleCore
+
+/// DESIGN §3 rule 9: the self-test's spin is supervised like a run and asked for by an
+/// operator; an uncalibrated pen never turns its motor; a pen whose self-test failed or
+/// did not finish does not arm.
+@Suite("Rule 9 — the self-test's motor step")
+struct SelfTestRuleTests {
+    /// Runs the self-test to its verdict at a steady depth; returns whether any tick
+    /// enabled the motor.
+    @discardableResult
+    func runTest(_ h: inout CoreHarness, includeMotor: Bool, at mm: Double = 0.5, limit: Int = 1000) -> Bool {
+        var enabled = false
+        _ = h.command(.selfTest(includeMotor: includeMotor))
+        for _ in 0..<limit {
+            enabled = h.tick(depth: mm).motorEnable || enabled
+            if case .running = h.supervisor.status().selfTest { continue }
+            break
+        }
+        return enabled
+    }
+
+    /// Starts an operator's self-test and ticks until its spin has begun.
+    func spinUp(_ h: inout CoreHarness) {
+        _ = h.command(.selfTest(includeMotor: true))
+        var ticks = 0
+        while !h.tick(depth: 0.5).motorEnable, ticks < 200 { ticks += 1 }
+    }
+
+    @Test("the power-on self-test never turns the motor, and passes with its motor step not run")
+    func powerOnNeverSpins() {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        let spun = runTest(&h, includeMotor: false)
+        #expect(!spun)
+        #expect(h.supervisor.status().selfTest == .passed)
+        #expect(h.supervisor.status().selfTestMotor == .notRun)
+    }
+
+    @Test("an operator's self-test spins the motor and reports the motor step passed")
+    func operatorTestSpins() {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        let spun = runTest(&h, includeMotor: true)
+        #expect(spun)
+        #expect(h.supervisor.status().selfTest == .passed)
+        #expect(h.supervisor.status().selfTestMotor == .passed)
+    }
+
+    @Test("an uncalibrated pen never spins: the motor step is skipped and said so")
+    func uncalibratedNeverSpins() {
+        var h = CoreHarness(config: .uncalibrated())
+        h.settle(at: 0.5)
+        let spun = runTest(&h, includeMotor: true)
+        #expect(!spun)
+        #expect(h.supervisor.status().selfTestMotor == .skippedUncalibrated)
+    }
+
+    @Test("no trusted depth inside the window: the motor step fails without a single enabled tick")
+    func noInWindowDepthNoSpin() {
+        var h = CoreHarness()
+        for d in stride(from: 0.5, through: 1.2, by: 0.02) { h.tick(depth: d) }
+        h.settle(at: 1.2)
+        let spun = runTest(&h, includeMotor: true, at: 1.2)
+        #expect(!spun)
+        #expect(h.supervisor.status().selfTest == .failed(.motor))
+        #expect(h.supervisor.faults.contains(.selftestFailed))
+    }
+
+    @Test("a sample beyond the limit during the spin stops it in that tick and latches depth_limit")
+    func overLimitDuringSpin() {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        spinUp(&h)
+        #expect(h.last.motorEnable, "spinning")
+        let out = h.tick(depth: 1.3)
+        #expect(!out.motorEnable)
+        #expect(h.supervisor.faults.contains(.depthLimit))
+        #expect(h.supervisor.faults.contains(.selftestFailed))
+    }
+
+    @Test("a cartridge removed during the spin latches cartridge_removed and stops it")
+    func cartridgeRemovedDuringSpin() {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        spinUp(&h)
+        #expect(h.last.motorEnable, "spinning")
+        h.cartridgePresent = false
+        #expect(!h.tick(depth: 0.5).motorEnable)
+        #expect(h.supervisor.faults.contains(.cartridgeRemoved))
+    }
+
+    @Test("a sensor frozen during the spin latches sensor_fault")
+    func frozenSensorDuringSpin() {
+        var h = CoreHarness()
+        h.dither = false
+        h.strokeHz = 0  // a jammed cam keeps the spin going until the motor step's timeout
+        h.settle(at: 0.5)
+        runTest(&h, includeMotor: true)
+        #expect(h.supervisor.faults.contains(.sensorFault))
+        #expect(!h.last.motorEnable)
+    }
+
+    @Test("a pen whose self-test failed, was stopped or never ran does not arm until one passes")
+    func armNeedsPassedSelfTest() throws {
+        var config = SafetyConfig(calibration: CoreHarness.calibration)
+        config.selfTestRequired = true
+        var h = CoreHarness(config: config)
+        h.settle(at: 0.5)
+        #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: 0.5)))) == .selftestRequired, "never ran")
+
+        // Failed (a jammed cam), then cleared: still refused.
+        h.strokeHz = 0
+        runTest(&h, includeMotor: true)
+        #expect(h.supervisor.status().selfTest == .failed(.motor))
+        h.strokeHz = 100
+        _ = try h.command(.clear).get()
+        #expect(h.supervisor.state == .idle)
+        #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: 0.5)))) == .selftestRequired, "failed, cleared")
+
+        // Stopped half-way: still refused.
+        _ = h.command(.selfTest(includeMotor: true))
+        for _ in 0..<5 { h.tick(depth: 0.5) }
+        _ = try h.command(.stop).get()
+        #expect(h.supervisor.state == .idle)
+        #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: 0.5)))) == .selftestRequired, "stopped")
+
+        // A passing test opens the way.
+        runTest(&h, includeMotor: true)
+        #expect(h.supervisor.status().selfTest == .passed)
+        #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: 0.5)))) == nil)
+    }
+}

@@ -1,0 +1,84 @@
+import Testing
+@testable import NeedleCore
+
+/// Rule 3's timeout measured across a gap in the loop, and the tach's timestamps: neither
+/// a late tick nor a stamp from the future may hide what the motor did unsupervised.
+@Suite("Rule 3 — gaps in supervision and tach stamps")
+struct SupervisionGapTests {
+    @Test("a loop gap past the sensor timeout while running latches sensor_fault, though the next sample is valid")
+    func gapWhileRunningLatches() throws {
+        var h = CoreHarness()
+        try h.run(target: 0.5)
+        #expect(h.last.motorEnable)
+        h.nowNs += 6_000_000  // the loop overran: 6 ms with no tick at all
+        let out = h.tick(depth: 0.5)
+        #expect(!out.motorEnable)
+        #expect(h.supervisor.faults.contains(.sensorFault))
+        // Nothing restarts by itself after the gap.
+        for _ in 0..<50 { h.tick(depth: 0.5) }
+        #expect(!h.last.motorEnable)
+        #expect(h.supervisor.state == .fault)
+    }
+
+    @Test("a gap just inside the timeout is tolerated while running")
+    func gapInsideTimeout() throws {
+        var h = CoreHarness()
+        try h.run(target: 0.5)
+        h.nowNs += 3_000_000  // 4 ms since the last valid sample with this tick's period
+        #expect(h.tick(depth: 0.5).motorEnable)
+        #expect(h.supervisor.faults.isEmpty)
+    }
+
+    @Test("a gap while idle latches nothing but drops trust: start needs 3 new consistent samples")
+    func gapWhileIdleDropsTrust() throws {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        h.nowNs += 10_000_000
+        h.tick(depth: 0.5)
+        #expect(h.supervisor.faults.isEmpty)
+        #expect(h.refusalCode(h.command(.start)) == .sensorInvalid)
+        h.tick(depth: 0.5)
+        h.tick(depth: 0.5)
+        #expect(h.refusalCode(h.command(.start)) == nil)
+    }
+
+    @Test("a tach stamp from the future does not hide a stall")
+    func futureTachStampIgnored() throws {
+        var h = CoreHarness()
+        h.strokeHz = 0  // the cam is jammed: no real strokes
+        h.settle(at: 0.5)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        _ = try h.command(.start).get()
+        // One batch stamped a second ahead: read as "a stroke just now" it would keep
+        // the stall check quiet for a whole second.
+        var readings = Readings(nowNs: h.nowNs + 1_000_000, depth: .reading(rawAngle: CoreHarness.raw(0.5), magnetGood: true))
+        readings.strokes = 1
+        readings.lastStrokeNs = h.nowNs + 1_000_000_000
+        h.nowNs += 1_000_000
+        _ = h.supervisor.tick(readings)
+        for _ in 0..<110 { h.tick(depth: 0.5) }
+        #expect(h.supervisor.faults.contains(.stall), "stall latched within 100 ms of the start")
+        #expect(!h.last.motorEnable)
+    }
+
+    @Test("a tach stamp slightly after the tick's clock read (the loop reads the tach later) is normal")
+    func slightlyLateStampAccepted() throws {
+        var h = CoreHarness()
+        h.strokeHz = 0
+        h.settle(at: 0.5)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        _ = try h.command(.start).get()
+        // A stroke every 10 ms, each stamped 0.5 ms after its tick's time: no stall.
+        for i in 1...300 {
+            h.nowNs += 1_000_000
+            var readings = Readings(nowNs: h.nowNs, depth: .reading(rawAngle: CoreHarness.raw(0.5) + UInt16(i % 2), magnetGood: true))
+            if i % 10 == 0 {
+                readings.strokes = 1
+                readings.lastStrokeNs = h.nowNs + 500_000
+            }
+            #expect(h.supervisor.tick(readings).motorEnable || i < 2)
+        }
+        #expect(h.supervisor.faults.isEmpty)
+    }
+}
