@@ -16,6 +16,7 @@ struct DepthTracker: Sendable {
 
     init(startNs: UInt64) {
         lastValidNs = startNs
+        lastSampleNs = startNs
     }
 
     enum Verdict: Equatable {
@@ -26,25 +27,34 @@ struct DepthTracker: Sendable {
     /// What one sample did to the sensor's standing.
     struct Outcome: Equatable {
         var verdict: Verdict
-        /// `invalidSampleLimit` invalid samples in a row: the sensor has failed.
+        /// The sensor has failed: `invalidSampleLimit` invalid samples in a row, or no valid
+        /// sample for `sensorTimeoutNs` while the loop kept asking. Judged before this sample
+        /// counts, so a late valid sample cannot hide a stale sensor.
         var failed: Bool
-        /// No valid sample for `sensorTimeoutNs` before this one (a dead sensor, or a loop
-        /// that overran). Judged before this sample counts, so a late valid sample cannot
-        /// hide the gap; the tracker trusts nothing from before it.
-        var gap: Bool
+        /// How long the loop was away before this sample, when longer than the sensor
+        /// timeout (0 otherwise): the tracker then trusts nothing from before it, and the
+        /// supervisor decides what the gap means for a turning motor.
+        var loopGapNs: UInt64
     }
 
-    /// Takes one sample; returns whether it was valid, whether the sensor has now failed
-    /// (too many invalid samples in a row) and whether a gap preceded it.
+    /// When the previous sample was taken (the loop's previous tick).
+    private var lastSampleNs: UInt64
+
+    /// Takes one sample; returns whether it was valid, whether the sensor has now failed,
+    /// and how long the loop was away before it.
     mutating func accept(_ input: DepthInput, nowNs: UInt64, config: SafetyConfig) -> Outcome {
-        // Staleness first: the time since the last valid sample, before this one is judged.
-        let gap = nowNs.nanoseconds(since: lastValidNs) > config.sensorTimeoutNs
-        if gap {
-            // No old sample may vouch for a new one across a gap (the jump check would
-            // otherwise compare against a depth of unknown age).
+        // A loop that was away (overran, or was held by the host) asked nothing meanwhile: no
+        // old sample may vouch for a new one across that gap.
+        let sinceSampleNs = nowNs.nanoseconds(since: lastSampleNs)
+        lastSampleNs = nowNs
+        let loopGapNs = sinceSampleNs > config.sensorTimeoutNs ? sinceSampleNs : 0
+        if loopGapNs > 0 {
             lastValidMM = nil
             consistentRun = 0
         }
+        // Staleness first: while the loop kept asking, no valid sample for the timeout is a
+        // failed sensor, whatever this sample says.
+        let stale = loopGapNs == 0 && nowNs.nanoseconds(since: lastValidNs) > config.sensorTimeoutNs
         let verdict = judge(input, nowNs: nowNs, config: config)
         switch verdict {
         case .valid(let mm):
@@ -56,13 +66,13 @@ struct DepthTracker: Sendable {
             invalidRun += 1
             consistentRun = 0
         }
-        let failed = invalidRun >= config.invalidSampleLimit
+        let failed = stale || invalidRun >= config.invalidSampleLimit
         if failed {
             // Start again from nothing: after a failure no old sample may vouch for a new one.
             lastValidMM = nil
             consistentRun = 0
         }
-        return Outcome(verdict: verdict, failed: failed, gap: gap)
+        return Outcome(verdict: verdict, failed: failed, loopGapNs: loopGapNs)
     }
 
     private func judge(_ input: DepthInput, nowNs: UInt64, config: SafetyConfig) -> Verdict {

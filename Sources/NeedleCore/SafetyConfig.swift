@@ -10,6 +10,9 @@ public struct SafetyConfig: Sendable, Equatable {
     public var invalidSampleLimit = 3
     /// No valid sample for this long latches `sensor_fault`.
     public var sensorTimeoutNs: UInt64 = 5_000_000
+    /// A loop away this long while the motor turns latches `sensor_fault`: the heartbeat
+    /// monostable's period (DESIGN §3 rule 5), after which motor power is cut in hardware.
+    public var loopGapLatchNs: UInt64 = 20_000_000
     /// Fastest the collar can physically move; a larger jump between samples is a glitch.
     public var maxCollarSpeedMMPerS = 50.0
     /// Sensor noise allowed on top of the physical movement when judging a jump.

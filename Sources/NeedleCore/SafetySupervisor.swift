@@ -112,11 +112,12 @@ public struct SafetySupervisor: Sendable {
             let outcome = depth.accept(readings.depth, nowNs: nowNs, config: config)
             verdict = outcome.verdict
             if outcome.failed { latch(.sensorFault) }
-            // A gap with no valid sample for the sensor timeout (a dead sensor, or a loop
-            // that overran) while the motor turns: nothing supervised it, so it latches and
-            // nothing restarts by itself. With the motor off the tracker just trusts nothing
-            // from before the gap.
-            if outcome.gap, turning { latch(.sensorFault) }
+            // A loop away longer than the heartbeat monostable's period while the motor
+            // turned: the hardware has cut motor power, and would restore it at the next
+            // heartbeat, so the supervisor latches and nothing restarts by itself. A shorter
+            // gap keeps power on; the sample after it is judged in full (the limit above,
+            // then the sensor and the tolerance), with no trust carried across the gap.
+            if turning, outcome.loopGapNs > config.loopGapLatchNs { latch(.sensorFault) }
         }
         let unchangedNs = depth.noteRaw(readings.depth, nowNs: nowNs)
         if turning, min(unchangedNs, nowNs.nanoseconds(since: runStartNs)) >= config.stuckTimeoutNs {

@@ -20,6 +20,22 @@ struct ScenarioOutcome {
     var verdict: Verdict
     var elapsedNs: UInt64
     var tripDelaysNs: [UInt64] = []
+    /// The daemon's log when the scenario failed (empty otherwise).
+    var daemonLog = ""
+
+    /// How long (µs) the emulator held the daemon's loop, when that is what failed the run:
+    /// `sensor_fault` latched and the loop reported waking at least 4 ms late (with the 1 ms
+    /// period, past the 5 ms sensor timeout). The pen did what it must — a gap in its depth
+    /// samples stops the motor — so the run says nothing of the step under test. Nil
+    /// otherwise.
+    var emulatorStallUs: Int? {
+        guard case .failed = verdict, daemonLog.contains("fault=sensor_fault") else { return nil }
+        var worst = 0
+        for field in daemonLog.split(whereSeparator: { $0 == " " || $0 == "\n" }) where field.hasPrefix("worst_late_us=") {
+            worst = max(worst, Int(field.dropFirst("worst_late_us=".count)) ?? 0)
+        }
+        return worst >= 4_000 ? worst : nil
+    }
 }
 
 /// Runs scenarios one by one, each on a fresh daemon, against one world.
@@ -67,6 +83,7 @@ final class Runner {
                 for line in log { print("       needled| \(line)") }
             }
             outcome.verdict = .failed(step: index, what: what, why: why)
+            outcome.daemonLog = daemon?.output ?? ""
             outcome.elapsedNs = Posix.nowNs() - start
             print("RESULT FAIL \(scenario.name) step \(index): \(what)")
             return outcome

@@ -84,7 +84,16 @@ func runMain() -> Int32 {
     var outcomes: [ScenarioOutcome] = []
     let started = Posix.nowNs()
     for scenario in scenarios {
-        outcomes.append(runner.run(scenario))
+        var outcome = runner.run(scenario)
+        // An emulator that cannot keep the loop's real time is not the pen failing: the run is
+        // repeated (twice at most), and said so. Each run is judged as strictly as the first.
+        var retries = 0
+        while retries < 2, let heldUs = outcome.emulatorStallUs {
+            retries += 1
+            print("RETRY \(scenario.name): the loop was held \(heldUs) µs (sensor timeout 5000 µs), so sensor_fault latched as it must; the run is repeated")
+            outcome = runner.run(scenario)
+        }
+        outcomes.append(outcome)
     }
 
     var passed = 0, failed = 0, skipped = 0

@@ -5,12 +5,12 @@ import Testing
 /// a late tick nor a stamp from the future may hide what the motor did unsupervised.
 @Suite("Rule 3 — gaps in supervision and tach stamps")
 struct SupervisionGapTests {
-    @Test("a loop gap past the sensor timeout while running latches sensor_fault, though the next sample is valid")
+    @Test("a loop away longer than the monostable's 20 ms while running latches sensor_fault, though the next sample is valid")
     func gapWhileRunningLatches() throws {
         var h = CoreHarness()
         try h.run(target: 0.5)
         #expect(h.last.motorEnable)
-        h.nowNs += 6_000_000  // the loop overran: 6 ms with no tick at all
+        h.nowNs += 20_000_000  // the loop was away: 21 ms with this tick's period
         let out = h.tick(depth: 0.5)
         #expect(!out.motorEnable)
         #expect(h.supervisor.faults.contains(.sensorFault))
@@ -18,6 +18,34 @@ struct SupervisionGapTests {
         for _ in 0..<50 { h.tick(depth: 0.5) }
         #expect(!h.last.motorEnable)
         #expect(h.supervisor.state == .fault)
+    }
+
+    @Test("a loop gap inside the monostable's period keeps the run, and the sample after it is judged in full")
+    func shortLoopGapJudged() throws {
+        var h = CoreHarness()
+        try h.run(target: 0.5)
+        h.nowNs += 9_000_000  // 10 ms away: more than the 5 ms sensor timeout, less than 20 ms
+        #expect(h.tick(depth: 0.5).motorEnable)
+        #expect(h.supervisor.faults.isEmpty)
+        // The same gap with the collar beyond the limit afterwards trips in that tick.
+        var deep = CoreHarness()
+        try deep.run(target: 0.95)
+        deep.nowNs += 9_000_000
+        #expect(!deep.tick(depth: 1.02).motorEnable)
+        #expect(deep.supervisor.faults.contains(.depthLimit))
+    }
+
+    @Test("a sensor silent past the 5 ms timeout while the loop kept asking latches, though the next sample is valid")
+    func staleSensorJudgedFirst() throws {
+        var config = SafetyConfig(calibration: CoreHarness.calibration)
+        config.invalidSampleLimit = 100
+        var h = CoreHarness(config: config)
+        try h.run(target: 0.5)
+        for _ in 0..<5 { h.tick(depth: nil) }
+        #expect(h.last.motorEnable, "5 ms without a valid sample is still allowed")
+        h.tick(depth: 0.5)
+        #expect(!h.last.motorEnable, "6 ms: the valid sample does not hide the stale sensor")
+        #expect(h.supervisor.faults.contains(.sensorFault))
     }
 
     @Test("a gap just inside the timeout is tolerated while running")

@@ -501,8 +501,8 @@ struct InvariantWorld {
         if Self.beyondLimit(valid, mode: mode) {
             return "enable high with the newest valid sample \(valid) mm beyond the \(mode) limit \(Self.why(valid, rejected: lastValidRejected, mode: mode))"
         }
-        if wasSpinningOrRunning, step.dtNs > 5_000_000 {
-            return "enable high after a clock gap of \(step.dtNs / 1_000_000) ms (stale sensor)"
+        if wasSpinningOrRunning, step.dtNs > 20_000_000 {
+            return "enable high after a clock gap of \(step.dtNs / 1_000_000) ms (past the 20 ms monostable)"
         }
         return nil
     }
