@@ -66,7 +66,8 @@ struct DepthTracker: Sendable {
             invalidRun += 1
             consistentRun = 0
         }
-        let failed = stale || invalidRun >= config.invalidSampleLimit
+        // After a gap, an invalid sample means no valid one for longer than the timeout.
+        let failed = stale || invalidRun >= config.invalidSampleLimit || (loopGapNs > 0 && verdict == .invalid)
         if failed {
             // Start again from nothing: after a failure no old sample may vouch for a new one.
             lastValidMM = nil

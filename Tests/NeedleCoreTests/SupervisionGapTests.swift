@@ -33,6 +33,12 @@ struct SupervisionGapTests {
         deep.nowNs += 9_000_000
         #expect(!deep.tick(depth: 1.02).motorEnable)
         #expect(deep.supervisor.faults.contains(.depthLimit))
+        // And an invalid sample after the gap: no valid one for 10 ms, so the sensor failed.
+        var silent = CoreHarness()
+        try silent.run(target: 0.5)
+        silent.nowNs += 9_000_000
+        #expect(!silent.tick(depth: nil).motorEnable)
+        #expect(silent.supervisor.faults.contains(.sensorFault))
     }
 
     @Test("a sensor silent past the 5 ms timeout while the loop kept asking latches, though the next sample is valid")
