@@ -25,15 +25,18 @@ struct SensorTrustTests {
         #expect(h.supervisor.faults.contains(.sensorFault))
     }
 
-    @Test("no valid sample for 5 ms latches sensor_fault even with few samples")
-    func staleLatches() throws {
+    /// The 6th sample is another read error, or a valid one: judged first, staleness latches
+    /// either way (a late valid sample must not hide 6 ms of silence).
+    @Test("no valid sample for 5 ms latches sensor_fault even with few samples, whatever the next sample says",
+          arguments: [nil, 0.5] as [Double?])
+    func staleLatches(sixth: Double?) throws {
         var config = SafetyConfig(calibration: CoreHarness.calibration)
         config.invalidSampleLimit = 100
         var h = CoreHarness(config: config)
         try h.run(target: 0.5)
         for _ in 0..<5 { h.tick(depth: nil) }
         #expect(h.last.motorEnable, "5 ms without a valid sample is still allowed")
-        h.tick(depth: nil)
+        h.tick(depth: sixth)
         #expect(!h.last.motorEnable)
         #expect(h.supervisor.faults.contains(.sensorFault))
     }
