@@ -42,6 +42,8 @@ public struct SafetySupervisor: Sendable {
     private var selfTestResult = SelfTestResult.notRun
     private var selfTestMotor = SelfTestMotorCheck.notRun
     private var selfTestSpinning = false
+    /// The self-test's spin found a trusted depth inside the window and may drive the motor.
+    private var spinCleared = false
     /// The previous tick's output drove the motor (for the runaway watch).
     private var drivenLastTick = false
     private var runawayWatch: RunawayWatch
@@ -91,7 +93,7 @@ public struct SafetySupervisor: Sendable {
         nowNs = max(nowNs, readings.nowNs)
         heartbeat.toggle()
         // Whether the motor turns under this tick's supervision: a run, or the self-test's spin.
-        let turning = state == .running || (state == .selfTest && selfTest.spin)
+        let turning = state == .running || (state == .selfTest && selfTestSpinning)
 
         // Rule 1 before anything else: a sample beyond the mode's limit while the motor
         // turns stops it in this tick, whether or not the sample is otherwise plausible.
@@ -143,7 +145,7 @@ public struct SafetySupervisor: Sendable {
             pressTrigger()
         }
 
-        let spinning = state == .selfTest && selfTest.spin
+        let spinning = state == .selfTest && selfTest.spin && spinCleared
         if state == .running, let plan {
             duty = speed.duty(
                 targetHz: Plan.strokeRateHz(level: plan.speedLevel),
@@ -197,11 +199,12 @@ public struct SafetySupervisor: Sendable {
             cartridgeIdentityRequired: config.cartridgeIdentityRequired, strokes: readings.strokes,
             outputsWritten: readings.outputsWritten && !readings.driverFault,
             mmPerCount: config.calibration.mmPerCount))
-        if selfTest.spin, !selfTestSpinning {
+        // The spin waits for a trusted depth inside the window (after a gap the trust takes
+        // 3 samples to return); one that never comes fails the motor step at its timeout,
+        // with the motor never driven.
+        if selfTest.spin, !spinCleared {
             let trusted = config.calibrated ? depth.trustedDepth(nowNs: nowNs, config: config) : nil
-            if trusted.map({ mode.window.isBeyondLimit($0) }) ?? true {
-                selfTest.fail()
-            }
+            spinCleared = trusted.map { !mode.window.isBeyondLimit($0) } ?? false
         }
         selfTestResult = selfTest.result
         if selfTest.includesMotor { selfTestMotor = selfTest.motorCheck }
@@ -473,6 +476,7 @@ public struct SafetySupervisor: Sendable {
         selfTestResult = selfTest.result
         selfTestMotor = includeMotor && !config.calibrated ? .skippedUncalibrated : selfTest.motorCheck
         selfTestSpinning = false
+        spinCleared = false
         state = .selfTest
         return .success(.done)
     }

@@ -67,6 +67,28 @@ struct SelfTestRuleTests {
         #expect(h.supervisor.faults.contains(.selftestFailed))
     }
 
+    @Test("the spin waits for trust to return (after an invalid sample) and then runs and passes")
+    func spinWaitsForTrust() {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        _ = h.command(.selfTest(includeMotor: true))
+        var ticks = 0
+        while h.supervisor.status().selfTest != .running(.cartridge), ticks < 500 {
+            h.tick(depth: 0.5)
+            ticks += 1
+        }
+        // The motor step begins on an invalid sample: no trusted depth, so no spin yet.
+        #expect(!h.tick(depth: nil).motorEnable)
+        #expect(h.supervisor.status().selfTest == .running(.motor))
+        #expect(!h.tick(depth: 0.5).motorEnable, "one good sample is not trust")
+        var spun = false
+        for _ in 0..<300 where h.supervisor.status().selfTest != .passed {
+            spun = h.tick(depth: 0.5).motorEnable || spun
+        }
+        #expect(spun)
+        #expect(h.supervisor.status().selfTest == .passed)
+    }
+
     @Test("a sample beyond the limit during the spin stops it in that tick and latches depth_limit")
     func overLimitDuringSpin() {
         var h = CoreHarness()
