@@ -28,12 +28,7 @@ struct ControlLoopSimTests {
     @Test("forceSafe names every line it could not write, and still writes the others")
     func forceSafeNamesFailedLines() throws {
         let failing = FailingOutput()
-        let h = SimLoopHarness(wrap: { devices in
-            var devices = devices
-            failing.inner = devices.brake
-            devices.brake = failing
-            return devices
-        })
+        let h = SimLoopHarness(failing: failing, at: \.brake)
         _ = try h.startTreatment(depth: 0.5).get()
         h.tick(50)
         try #require(h.pen.snapshot().motorEnable)
@@ -137,12 +132,7 @@ struct ControlLoopSimTests {
     @Test("an enable line that cannot be written low: the heartbeat stops and the watchdog cuts power within 20 ms")
     func failedWriteCutsPower() throws {
         let failing = FailingOutput()
-        let h = SimLoopHarness(wrap: { devices in
-            var devices = devices
-            failing.inner = devices.motorEnable
-            devices.motorEnable = failing
-            return devices
-        })
+        let h = SimLoopHarness(failing: failing, at: \.motorEnable)
         _ = try h.startTreatment(depth: 0.5).get()
         h.tick(200)
         #expect(!h.pen.motorPowerCut)

@@ -68,12 +68,7 @@ struct SelfTestSimTests {
     @Test("heartbeat: a heartbeat that cannot be written fails the heartbeat step")
     func heartbeat() {
         let failing = FailingOutput()
-        let h = SimLoopHarness(wrap: { devices in
-            var devices = devices
-            failing.inner = devices.heartbeat
-            devices.heartbeat = failing
-            return devices
-        })
+        let h = SimLoopHarness(failing: failing, at: \.heartbeat)
         h.tick(5)
         _ = h.command(.selfTest(includeMotor: true))
         for _ in 0..<1000 {

@@ -29,6 +29,16 @@ struct SimLoopHarness {
         loop.forceSafe()
     }
 
+    /// A harness whose output at `line` goes through `failing`, which the test can make fail.
+    init(failing: FailingOutput, at line: WritableKeyPath<PenDevices, any DigitalOutput>) {
+        self.init(wrap: { devices in
+            var devices = devices
+            failing.inner = devices[keyPath: line]
+            devices[keyPath: line] = failing
+            return devices
+        })
+    }
+
     func tick(_ count: Int = 1) {
         for _ in 0..<count {
             clock.advance(nanoseconds: periodNs)
