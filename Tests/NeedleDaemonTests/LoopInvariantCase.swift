@@ -57,6 +57,8 @@ enum LoopEvent: Equatable, CustomStringConvertible {
     case trigger(bounces: Int, holdTicks: Int)
     /// This tick comes `ns` after the previous one instead of one period (the loop was away).
     case gap(ns: UInt64)
+    /// AIN1's PWM writes fail (true) or work again (false): the loop's write-failure path.
+    case pwmFails(Bool)
 
     var description: String {
         switch self {
@@ -70,6 +72,7 @@ enum LoopEvent: Equatable, CustomStringConvertible {
         case .disturbance(let p): "bus disturbance \(p)"
         case .trigger(let bounces, let hold): "trigger press ×\(bounces + 1) edges, held \(hold) ticks"
         case .gap(let ns): "loop gap \(Double(ns) / 1e6) ms"
+        case .pwmFails(let fails): fails ? "PWM writes fail" : "PWM writes work again"
         }
     }
 }
@@ -114,7 +117,8 @@ struct LoopCase: Equatable {
 
     /// A random case: an operator who self-tests, arms at the collar and starts now and then,
     /// random commands, collar motion towards targets and limits, the simulator's sensor,
-    /// interlock, cartridge and motor faults, trigger presses with bounce and loop gaps, at
+    /// interlock, cartridge and motor faults, failing PWM writes, trigger presses with bounce and
+    /// loop gaps, at
     /// rates that reach every state within a case.
     static func generate(seed: UInt64, ticks: Int, calibrated: Bool) -> LoopCase {
         var rng = SplitMix64(seed: seed)
@@ -186,6 +190,10 @@ struct LoopCase: Equatable {
                 at(tick + int(50...1000), .disturbance(0))
             }
             if chance(0.0005) { at(tick, .load(real(0...1))) }
+            if chance(0.0003) {
+                at(tick, .pwmFails(true))
+                at(tick + int(1...60), .pwmFails(false))
+            }
             if chance(0.0007) {
                 at(tick, .trigger(bounces: int(0...3), holdTicks: chance(0.8) ? int(25...300) : int(1...24)))
             }

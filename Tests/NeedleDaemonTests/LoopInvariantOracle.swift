@@ -21,6 +21,8 @@ struct TickObservation {
     var mode: Mode
     var faults: FaultSet
     var faultsBeforeTick: FaultSet
+    /// An output write of the loop failed in this tick (AIN1's PWM, the only one made to fail).
+    var writeFailed = false
 }
 
 /// The sim's interlock inputs when a command is handled (the values the last tick read).
@@ -42,7 +44,9 @@ struct InterlockTruth {
 /// (c) a latched fault leaves only through an accepted `clear`, and only with its cause gone;
 /// (d) what the loop adds: the heartbeat toggles every tick until `runaway` latches, then
 ///     holds still, and motor power is cut 20 ms after; the PWM is off whenever MOTOR_EN is
-///     low; the fault LED shows whether a fault is latched.
+///     low; the fault LED shows whether a fault is latched (or a write failed). A failed PWM
+///     write excuses the heartbeat in its tick and the next, and a PWM left on, but MOTOR_EN
+///     must be low in its tick.
 struct LoopOracle {
     let calibration: DepthCalibration
     let calibrated: Bool
@@ -54,6 +58,7 @@ struct LoopOracle {
     private var rawSinceNs: UInt64 = 0
     private var lastStrokeNs: UInt64?
     private var previousHeartbeat: Bool?
+    private var previousWriteFailed = false
     /// When `runaway` was first seen latched, and the heartbeat's level then.
     private var runaway: (sinceNs: UInt64, heartbeat: Bool)?
     private var nowNs: UInt64
@@ -103,7 +108,10 @@ struct LoopOracle {
             consistentValid = 0
         }
         if let stroke = o.lastStrokeNs { lastStrokeNs = stroke }
-        defer { previousHeartbeat = o.heartbeat }
+        defer {
+            previousHeartbeat = o.heartbeat
+            previousWriteFailed = o.writeFailed
+        }
 
         if case .reading(let raw, _) = o.sample, o.enable {
             let mm = calibration.depthMM(rawAngle: raw)
@@ -134,11 +142,20 @@ struct LoopOracle {
 
     /// (d): the heartbeat, the monostable, the PWM and the fault LED.
     private mutating func loopViolation(_ o: TickObservation) -> String? {
-        if !o.enable, o.pwm.enabled { return "(d) PWM enabled (duty \(o.pwm.dutyNs) ns) with MOTOR_EN low" }
-        if o.faultLED == o.faults.isEmpty { return "(d) fault LED \(o.faultLED ? "on" : "off") with faults \(o.faults.codes)" }
+        // H-PRC-1: a tick whose PWM write failed leaves the drive unknown, so MOTOR_EN is low.
+        if o.enable, o.writeFailed { return "(d) MOTOR_EN high in a tick whose PWM write failed" }
+        // A PWM that could not be switched off keeps its last state; MOTOR_EN low is what counts.
+        if !o.enable, o.pwm.enabled, !o.writeFailed { return "(d) PWM enabled (duty \(o.pwm.dutyNs) ns) with MOTOR_EN low" }
+        if o.faultLED != (!o.faults.isEmpty || o.writeFailed) {
+            return "(d) fault LED \(o.faultLED ? "on" : "off") with faults \(o.faults.codes)\(o.writeFailed ? " and a failed write" : "")"
+        }
         guard o.faults.contains(.runaway) else {
             runaway = nil
-            if let previous = previousHeartbeat, o.heartbeat == previous { return "(d) the heartbeat did not toggle" }
+            // A failed write skips the heartbeat in its tick, and the next tick writes the level
+            // the supervisor reached meanwhile (the one the line already has).
+            if let previous = previousHeartbeat, o.heartbeat == previous, !o.writeFailed, !previousWriteFailed {
+                return "(d) the heartbeat did not toggle"
+            }
             return nil
         }
         guard let latched = runaway else {

@@ -2,6 +2,7 @@ import NeedleCore
 import NeedleDaemon
 import NeedleHAL
 import NeedleSim
+import Synchronization
 
 /// The real `ControlLoop` on the simulated pen, configured as needled configures it (the
 /// cartridge's identity and a passed self-test required), driven tick by tick in virtual
@@ -10,6 +11,8 @@ final class LoopInvariantWorld {
     let harness: SimLoopHarness
     let depth: RecordingDepthSensor
     let tach: RecordingInput
+    /// AIN1 behind a PWM that can be told to fail (`LoopEvent.pwmFails`).
+    let pwm = FailingPWM()
     var oracle: LoopOracle
     /// Ticks with MOTOR_EN high, and in the self-test (to see that a case reached them).
     private(set) var enabledTicks = 0
@@ -32,8 +35,11 @@ final class LoopInvariantWorld {
         let tach = RecordingInput()
         self.depth = depth
         self.tach = tach
+        let pwm = pwm
         harness = SimLoopHarness(parameters: parameters, config: config, wrap: { devices in
             var devices = devices
+            pwm.inner = devices.motorPWM
+            devices.motorPWM = pwm
             depth.inner = devices.depthSensor
             tach.inner = devices.tach
             devices.depthSensor = depth
@@ -92,6 +98,7 @@ final class LoopInvariantWorld {
                 edges += [true] + Array(repeating: [false, true], count: bounces).flatMap { $0 }
                 releaseTick = (tick + hold, bounces)
             case .gap(let ns): dtNs = ns
+            case .pwmFails(let fails): pwm.fail = fails
             }
         }
         // Bounces 100 µs apart, inside the tick's period.
@@ -103,6 +110,7 @@ final class LoopInvariantWorld {
         harness.clock.advance(nanoseconds: dtNs - edgeStepNs * UInt64(min(edges.count, Int(dtNs / edgeStepNs) - 1)))
 
         let faultsBefore = loop.status().faults
+        let pwmFailuresBefore = pwm.failures.load(ordering: .relaxed)
         depth.forget()
         let nowNs = harness.clock.nowNanoseconds()
         loop.tick(nowNs: nowNs)
@@ -112,7 +120,8 @@ final class LoopInvariantWorld {
             nowNs: nowNs, dtNs: dtNs, sample: depth.last, lastStrokeNs: tach.lastActivationNs,
             enable: snapshot.motorEnable, pwm: snapshot.pwm, heartbeat: snapshot.heartbeat,
             powerCut: snapshot.watchdogCut, faultLED: snapshot.faultLED, state: status.state, mode: status.mode,
-            faults: status.faults, faultsBeforeTick: faultsBefore)
+            faults: status.faults, faultsBeforeTick: faultsBefore,
+            writeFailed: pwm.failures.load(ordering: .relaxed) != pwmFailuresBefore)
         forge?(&observation)
         if observation.enable { enabledTicks += 1 }
         if observation.enable, status.state == .selfTest { spinTicks += 1 }
