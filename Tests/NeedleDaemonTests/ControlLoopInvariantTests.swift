@@ -62,6 +62,9 @@ struct ControlLoopInvariantTests {
             o.sample = .reading(rawAngle: 512 + 1000, magnetGood: false)
         })
         #expect(forged.contains { $0.hasPrefix("(b)") }, "an enable high on a 1.00 mm sample was not reported: \(forged)")
+        // (d): the running loop's tick, forged to have failed its PWM write (H-PRC-1).
+        let unknownDrive = world.step(tick: 701, events: [], forge: { $0.writeFailed = true })
+        #expect(unknownDrive.contains { $0.hasPrefix("(d) MOTOR_EN high") }, "an enable high with a failed PWM write: \(unknownDrive)")
         // (a): MOTOR_EN forged high while idle.
         healthy.events = []
         let idle = LoopInvariantWorld(healthy)
