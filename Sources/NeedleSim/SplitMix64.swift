@@ -1,13 +1,15 @@
 /// A tiny seeded PRNG (SplitMix64). The simulator's noise and bus disturbance come from
 /// it, so that a run on a virtual clock with a given seed is reproducible bit for bit.
-struct SplitMix64: Sendable {
+/// Public so that tests can generate the world around the pen from a seed with the same
+/// generator (the same sequence on every platform, unlike the standard library's).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
