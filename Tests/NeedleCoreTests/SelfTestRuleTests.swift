@@ -123,6 +123,23 @@ struct SelfTestRuleTests {
         #expect(!h.last.motorEnable)
     }
 
+    @Test("a sensor that freezes once the spin has begun latches sensor_fault 50 ms later")
+    func sensorFreezesDuringSpin() {
+        var h = CoreHarness()
+        h.strokeHz = 0  // a jammed cam: the spin lasts until the motor step's 200 ms timeout
+        h.settle(at: 0.5)
+        spinUp(&h)
+        #expect(h.last.motorEnable, "spinning")
+        h.dither = false
+        for _ in 0..<40 { h.tick(depth: 0.5) }
+        #expect(h.last.motorEnable, "frozen for at most 40 ms")
+        #expect(h.supervisor.faults.isEmpty)
+        for _ in 0..<30 { h.tick(depth: 0.5) }
+        #expect(!h.last.motorEnable)
+        #expect(h.supervisor.faults == [FaultSet(.sensorFault), FaultSet(.selftestFailed)])
+        #expect(h.supervisor.status().selfTest == .failed(.motor))
+    }
+
     @Test("a pen whose self-test failed, was stopped or never ran does not arm until one passes")
     func armNeedsPassedSelfTest() throws {
         var config = SafetyConfig(calibration: CoreHarness.calibration)

@@ -20,6 +20,15 @@ struct SupervisionGapTests {
         #expect(h.supervisor.state == .fault)
     }
 
+    @Test("a loop gap of exactly the monostable's 20 ms keeps the run: only a longer one latches (H-SEN-1)")
+    func gapOfExactlyTheMonostablePeriod() throws {
+        var h = CoreHarness()
+        try h.run(target: 0.5)
+        h.nowNs += 19_000_000  // 20 ms with this tick's period
+        #expect(h.tick(depth: 0.5).motorEnable)
+        #expect(h.supervisor.faults.isEmpty)
+    }
+
     @Test("a loop gap inside the monostable's period keeps the run, and the sample after it is judged in full")
     func shortLoopGapJudged() throws {
         var h = CoreHarness()
