@@ -84,6 +84,17 @@ struct CalibrationCheckTests {
         #expect(h.supervisor.status().pendingZeroCounts == 1030, "the mean of 1030, 1030, 1032, 1028, 1031")
     }
 
+    @Test("reads spread over 4 counts are a still collar, over 5 they are not",
+          arguments: [(UInt16(4), true), (5, false)])
+    func captureSpreadEdge(spread: UInt16, accepted: Bool) {
+        var h = uncalibrated()
+        for _ in 0..<3 {
+            h.tick(.reading(rawAngle: 1000, magnetGood: true))
+            h.tick(.reading(rawAngle: 1000 + spread, magnetGood: true))
+        }
+        #expect((h.refusalCode(h.command(.calibrateZero)) == nil) == accepted)
+    }
+
     @Test("a point is the mean of the still collar's reads, not the last one: noise of ±2 counts averages out")
     func captureTakesTheMean() {
         var h = uncalibrated()

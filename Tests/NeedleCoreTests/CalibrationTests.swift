@@ -66,9 +66,10 @@ struct CalibrationTests {
         #expect(h.refusalCode(h.command(.calibrateSpan(depthMM: 1))) == .sensorInvalid)
     }
 
-    @Test("a calibration point needs 3 good reads in a row: 2 after a read error are refused")
+    @Test("a calibration point needs 3 good reads in a row: 2 after a read error are refused, whatever came before it")
     func needsThreeGoodReads() {
         var h = uncalibrated()
+        for _ in 0..<2 { h.tick(.reading(rawAngle: 1000, magnetGood: true)) }
         h.tick(.readError)
         for _ in 0..<2 { h.tick(.reading(rawAngle: 1000, magnetGood: true)) }
         #expect(h.refusalCode(h.command(.calibrateZero)) == .sensorInvalid)

@@ -96,6 +96,17 @@ struct IntervalGuardTests {
         #expect(h.supervisor.state == .armed)
     }
 
+    @Test("a clinician arming without the override is held to the interval in clinical mode")
+    func clinicianWithoutOverrideIsTooSoon() throws {
+        var h = CoreHarness()
+        _ = try h.command(.setMode(.clinical, authorized: true)).get()
+        h.settle(at: 1.5)
+        let evidence = IntervalEvidence(rule: guard28, area: "cheeks", lastAreaSessionS: last, newestRecordS: last, nowS: last + 27 * day)
+        let refused = h.command(.armRequest(PlanRequest(area: "cheeks", interval: evidence), clinician: true))
+        #expect(h.refusalCode(refused) == .tooSoon)
+        #expect(h.supervisor.state == .idle)
+    }
+
     @Test("civil dates from Unix seconds")
     func dates() {
         #expect(CivilDate(unixSeconds: 0).description == "1970-01-01")

@@ -129,5 +129,9 @@ struct RunawayTests {
         var h = CoreHarness()
         #expect(tick(&h, strokes: 31).heartbeat == false)
         #expect(h.supervisor.faults == FaultSet(.runaway))
+        // 30, as after a drive, is still the coast-down allowance.
+        var coast = CoreHarness()
+        _ = tick(&coast, strokes: 30)
+        #expect(coast.supervisor.faults.isEmpty)
     }
 }

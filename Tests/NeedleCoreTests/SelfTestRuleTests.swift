@@ -56,6 +56,26 @@ struct SelfTestRuleTests {
         #expect(h.supervisor.status().selfTestMotor == .skippedUncalibrated)
     }
 
+    @Test("the power-on self-test of an uncalibrated pen reports its motor step not run (it was not asked for)")
+    func uncalibratedPowerOnMotorNotRun() {
+        var h = CoreHarness(config: .uncalibrated())
+        h.settle(at: 0.5)
+        _ = h.command(.selfTest(includeMotor: false))
+        #expect(h.supervisor.status().selfTestMotor == .notRun)
+    }
+
+    @Test("stopping the self-test in its spin leaves the motor step not run, not running")
+    func stoppedSpinIsNotRun() throws {
+        var h = CoreHarness()
+        h.strokeHz = 0
+        h.settle(at: 0.5)
+        spinUp(&h)
+        #expect(h.supervisor.status().selfTestMotor == .running)
+        _ = try h.command(.stop).get()
+        #expect(h.supervisor.status().selfTestMotor == .notRun)
+        #expect(!h.tick(depth: 0.5).motorEnable)
+    }
+
     @Test("no trusted depth inside the window: the motor step fails without a single enabled tick")
     func noInWindowDepthNoSpin() {
         var h = CoreHarness()
@@ -138,6 +158,19 @@ struct SelfTestRuleTests {
         #expect(!h.last.motorEnable)
         #expect(h.supervisor.faults == [FaultSet(.sensorFault), FaultSet(.selftestFailed)])
         #expect(h.supervisor.status().selfTest == .failed(.motor))
+    }
+
+    @Test("an output write that fails during the heartbeat step fails the self-test there, with no driver fault")
+    func failedWriteFailsHeartbeat() {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        _ = h.command(.selfTest(includeMotor: false))
+        for _ in 0..<1000 where h.supervisor.status().selfTest != .running(.heartbeat) { h.tick(depth: 0.5) }
+        #expect(h.supervisor.status().selfTest == .running(.heartbeat))
+        h.outputsWritten = false
+        h.tick(depth: 0.5)
+        #expect(h.supervisor.status().selfTest == .failed(.heartbeat))
+        #expect(h.supervisor.faults == FaultSet(.selftestFailed))
     }
 
     @Test("a pen whose self-test failed, was stopped or never ran does not arm until one passes")

@@ -44,6 +44,7 @@ struct SelfTestSequencerTests {
         f.step(.readError)
         for _ in 0..<4 { f.step() }
         #expect(f.result == .running(.sensor))
+        #expect(f.sequencer.motorCheck == .notRun, "the motor step has not begun")
         f.step()
         #expect(f.result == .running(.steady))
     }

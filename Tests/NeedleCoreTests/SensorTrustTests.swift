@@ -119,6 +119,16 @@ struct SensorTrustTests {
         #expect(h.supervisor.faults.contains(.sensorFault))
     }
 
+    @Test("from power-up, as later, the third invalid sample in a row latches sensor_fault, not the second")
+    func invalidRunFromPowerUp() {
+        var h = CoreHarness()
+        h.tick(depth: nil)
+        h.tick(depth: nil)
+        #expect(h.supervisor.faults.isEmpty)
+        h.tick(depth: nil)
+        #expect(h.supervisor.faults == FaultSet(.sensorFault))
+    }
+
     @Test("the stuck-sensor timeout is 50 ms to the tick: frozen 49 ms runs, frozen 50 ms latches")
     func stuckSensorBoundary() throws {
         var h = CoreHarness()

@@ -59,6 +59,16 @@ struct SupervisionGapTests {
         #expect(h.supervisor.faults.isEmpty)
     }
 
+    @Test("a gap of exactly the 5 ms sensor timeout is no gap: trust is kept and start is accepted at once")
+    func gapOfExactlyTheTimeoutKeepsTrust() throws {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        h.nowNs += 4_000_000  // 5 ms with this tick's period
+        h.tick(depth: 0.5)
+        #expect(h.refusalCode(h.command(.start)) == nil)
+    }
+
     @Test("a gap while idle latches nothing but drops trust: start needs 3 new consistent samples")
     func gapWhileIdleDropsTrust() throws {
         var h = CoreHarness()
@@ -69,6 +79,7 @@ struct SupervisionGapTests {
         #expect(h.supervisor.faults.isEmpty)
         #expect(h.refusalCode(h.command(.start)) == .sensorInvalid)
         h.tick(depth: 0.5)
+        #expect(h.refusalCode(h.command(.start)) == .sensorInvalid, "2 samples since the gap")
         h.tick(depth: 0.5)
         #expect(h.refusalCode(h.command(.start)) == nil)
     }
