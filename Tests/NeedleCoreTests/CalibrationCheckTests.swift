@@ -146,6 +146,30 @@ struct CalibrationCheckTests {
             == .scaleTooFine(mmPerCount: 0.000001))
     }
 
+    @Test("a zero scale is refused as the wrong direction (it does not grow with depth), before any bound")
+    func zeroScaleRefused() {
+        #expect(CalibrationMath.problem(with: DepthCalibration(zeroCounts: 512, mmPerCount: 0)) == .wrongDirection(mmPerCount: 0))
+        #expect(!CalibrationMath.isUsable(DepthCalibration(zeroCounts: 512, mmPerCount: 0)))
+        #expect(CalibrationMath.isUsable(CoreHarness.calibration))
+    }
+
+    @Test("a span may be taken from 0.1 mm: 0.18 mm over 200 counts is a usable calibration, 0.09 mm is refused as a request")
+    func spanDepthFloor() throws {
+        let taken = try CalibrationMath.calibration(zeroRaw: 250, spanRaw: 450, depthMM: 0.18).get()
+        #expect(abs(taken.mmPerCount - 0.0009) < 1e-12)
+        guard case .failure(let refusal) = CalibrationMath.calibration(zeroRaw: 250, spanRaw: 450, depthMM: 0.09) else {
+            Issue.record("a span at 0.09 mm was taken")
+            return
+        }
+        #expect(refusal.code == .invalidRequest)
+        // Exactly 0.1 mm is a depth it takes; over 200 counts the scale is then too fine.
+        guard case .failure(let fine) = CalibrationMath.calibration(zeroRaw: 250, spanRaw: 450, depthMM: 0.1) else {
+            Issue.record("a span of 0.0005 mm/count was taken")
+            return
+        }
+        #expect(fine.code == .calibrationInvalid)
+    }
+
     @Test("the travel must lie strictly inside raw 0…3839: zero 201…638 at 0.001 mm/count")
     func travelPlacementEdges() {
         func problem(_ zero: Double) -> CalibrationProblem? {

@@ -63,6 +63,9 @@ struct IntervalGuardTests {
         #expect(noArea.refusal(mode: .clinical, override: true)?.code == .clockNotSet)
         let clockSet = IntervalEvidence(rule: guard28, area: "neck", lastAreaSessionS: nil, newestRecordS: last, nowS: last + 1)
         #expect(clockSet.refusal(mode: .home, override: false) == nil)
+        // The clock at the newest record's very second is not behind it.
+        let sameSecond = IntervalEvidence(rule: guard28, area: "neck", lastAreaSessionS: nil, newestRecordS: last, nowS: last)
+        #expect(sameSecond.refusal(mode: .home, override: false) == nil)
     }
 
     @Test("the supervisor refuses an arm with a clock behind the records and changes nothing")

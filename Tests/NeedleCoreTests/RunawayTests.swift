@@ -134,4 +134,21 @@ struct RunawayTests {
         _ = tick(&coast, strokes: 30)
         #expect(coast.supervisor.faults.isEmpty)
     }
+
+    @Test("a tach batch stamped like the previous one adds its strokes but no rate: no infinite rate, no runaway")
+    func repeatedStampIsNoRate() throws {
+        var h = CoreHarness()
+        h.strokeHz = 0
+        try h.run(target: 0.5)
+        let stamp = h.nowNs
+        for _ in 0..<2 {
+            h.nowNs += h.periodNs
+            var readings = Readings(nowNs: h.nowNs, depth: .reading(rawAngle: CoreHarness.raw(0.5) + UInt16(h.nowNs / h.periodNs % 2), magnetGood: true))
+            readings.strokes = 1
+            readings.lastStrokeNs = stamp
+            _ = h.supervisor.tick(readings)
+        }
+        #expect(h.supervisor.faults.isEmpty)
+        #expect(h.supervisor.status().strokeRateHz.isFinite)
+    }
 }

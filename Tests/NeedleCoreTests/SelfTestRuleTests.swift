@@ -56,6 +56,19 @@ struct SelfTestRuleTests {
         #expect(h.supervisor.status().selfTestMotor == .skippedUncalibrated)
     }
 
+    @Test("an uncalibrated pen's steadiness check uses the nominal 0.001 mm per count: 15 counts of spread pass, 30 fail",
+          arguments: [(UInt16(15), true), (30, false)])
+    func uncalibratedSteadiness(spread: UInt16, passes: Bool) {
+        var h = CoreHarness(config: .uncalibrated())
+        _ = h.command(.selfTest(includeMotor: false))
+        for k in 0..<200 {
+            h.tick(.reading(rawAngle: 1000 + (k % 2 == 0 ? 0 : spread), magnetGood: true))
+            if case .running = h.supervisor.status().selfTest { continue }
+            break
+        }
+        #expect(h.supervisor.status().selfTest == (passes ? .passed : .failed(.steady)))
+    }
+
     @Test("the power-on self-test of an uncalibrated pen reports its motor step not run (it was not asked for)")
     func uncalibratedPowerOnMotorNotRun() {
         var h = CoreHarness(config: .uncalibrated())

@@ -69,6 +69,18 @@ struct SupervisionGapTests {
         #expect(h.refusalCode(h.command(.start)) == nil)
     }
 
+    @Test("a sample exactly the 5 ms sensor timeout old is still fresh and trusted, 1 ns more and it is not",
+          arguments: [(UInt64(5_000_000), true), (5_000_001, false)])
+    func sampleAgeAtTheTimeout(ageNs: UInt64, fresh: Bool) throws {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        let later = h.nowNs + ageNs
+        _ = try h.supervisor.handle(.stop, nowNs: later).get()  // only moves the supervisor's time
+        #expect((h.supervisor.status().depthMM != nil) == fresh)
+        #expect(h.refusalCode(h.supervisor.handle(.start, nowNs: later)) == (fresh ? nil : .sensorInvalid))
+    }
+
     @Test("a gap while idle latches nothing but drops trust: start needs 3 new consistent samples")
     func gapWhileIdleDropsTrust() throws {
         var h = CoreHarness()
