@@ -84,6 +84,17 @@ struct CalibrationCheckTests {
         #expect(h.supervisor.status().pendingZeroCounts == 1030, "the mean of 1030, 1030, 1032, 1028, 1031")
     }
 
+    @Test("reads spread over 4 counts are a still collar, over 5 they are not",
+          arguments: [(UInt16(4), true), (5, false)])
+    func captureSpreadEdge(spread: UInt16, accepted: Bool) {
+        var h = uncalibrated()
+        for _ in 0..<3 {
+            h.tick(.reading(rawAngle: 1000, magnetGood: true))
+            h.tick(.reading(rawAngle: 1000 + spread, magnetGood: true))
+        }
+        #expect((h.refusalCode(h.command(.calibrateZero)) == nil) == accepted)
+    }
+
     @Test("a point is the mean of the still collar's reads, not the last one: noise of ±2 counts averages out")
     func captureTakesTheMean() {
         var h = uncalibrated()
@@ -133,6 +144,30 @@ struct CalibrationCheckTests {
         // The field's factory value: 2.5 mm read as 0.0025 mm.
         #expect(CalibrationMath.problem(with: DepthCalibration(zeroCounts: 512, mmPerCount: 0.000001))
             == .scaleTooFine(mmPerCount: 0.000001))
+    }
+
+    @Test("a zero scale is refused as the wrong direction (it does not grow with depth), before any bound")
+    func zeroScaleRefused() {
+        #expect(CalibrationMath.problem(with: DepthCalibration(zeroCounts: 512, mmPerCount: 0)) == .wrongDirection(mmPerCount: 0))
+        #expect(!CalibrationMath.isUsable(DepthCalibration(zeroCounts: 512, mmPerCount: 0)))
+        #expect(CalibrationMath.isUsable(CoreHarness.calibration))
+    }
+
+    @Test("a span may be taken from 0.1 mm: 0.18 mm over 200 counts is a usable calibration, 0.09 mm is refused as a request")
+    func spanDepthFloor() throws {
+        let taken = try CalibrationMath.calibration(zeroRaw: 250, spanRaw: 450, depthMM: 0.18).get()
+        #expect(abs(taken.mmPerCount - 0.0009) < 1e-12)
+        guard case .failure(let refusal) = CalibrationMath.calibration(zeroRaw: 250, spanRaw: 450, depthMM: 0.09) else {
+            Issue.record("a span at 0.09 mm was taken")
+            return
+        }
+        #expect(refusal.code == .invalidRequest)
+        // Exactly 0.1 mm is a depth it takes; over 200 counts the scale is then too fine.
+        guard case .failure(let fine) = CalibrationMath.calibration(zeroRaw: 250, spanRaw: 450, depthMM: 0.1) else {
+            Issue.record("a span of 0.0005 mm/count was taken")
+            return
+        }
+        #expect(fine.code == .calibrationInvalid)
     }
 
     @Test("the travel must lie strictly inside raw 0…3839: zero 201…638 at 0.001 mm/count")

@@ -66,6 +66,18 @@ struct CalibrationTests {
         #expect(h.refusalCode(h.command(.calibrateSpan(depthMM: 1))) == .sensorInvalid)
     }
 
+    @Test("a calibration point needs 3 good reads in a row: 2 after a read error are refused, whatever came before it")
+    func needsThreeGoodReads() {
+        var h = uncalibrated()
+        for _ in 0..<2 { h.tick(.reading(rawAngle: 1000, magnetGood: true)) }
+        h.tick(.readError)
+        for _ in 0..<2 { h.tick(.reading(rawAngle: 1000, magnetGood: true)) }
+        #expect(h.refusalCode(h.command(.calibrateZero)) == .sensorInvalid)
+        h.tick(.reading(rawAngle: 1000, magnetGood: true))
+        #expect(h.refusalCode(h.command(.calibrateZero)) == nil)
+        #expect(h.supervisor.status().pendingZeroCounts == 1000)
+    }
+
     @Test("calibrating while the motor runs is refused as busy; span without zero is invalid")
     func motorRunning() throws {
         var h = CoreHarness()

@@ -74,6 +74,22 @@ struct CartridgeRuleTests {
         #expect(h.refusalCode(h.command(.start)) == .cartridgeUsed)
     }
 
+    @Test("the reader alone reporting no cartridge ends the claim and the mark request (presence input still high)")
+    func readerSaysAbsent() throws {
+        var h = try armed(.identified(info()))
+        _ = try h.command(.start).get()
+        #expect(h.tick(depth: 0.5).markCartridgeUsed)
+        _ = h.command(.stop)
+        #expect(h.tick(depth: 0.5).markCartridgeUsed, "the reader has not confirmed the marker yet")
+        h.cartridge = .absent
+        #expect(h.tick(depth: 0.5).markCartridgeUsed == false)
+        #expect(h.supervisor.faults.isEmpty, "only the presence input latches cartridge_removed")
+        // Put back (marked by another pen, or by us before it left): an earlier session's.
+        h.cartridge = .identified(info(used: true))
+        h.tick(depth: 0.5)
+        #expect(h.refusalCode(h.command(.start)) == .cartridgeUsed)
+    }
+
     @Test("a cartridge that becomes unreadable while running stops the motor (mark write failed)")
     func unreadableWhileRunning() throws {
         var h = try armed(.identified(info()))

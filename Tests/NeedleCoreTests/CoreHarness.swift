@@ -11,6 +11,8 @@ struct CoreHarness {
     var driverFault = false
     var cartridgePresent = true
     var cartridge = CartridgeStatus.unknown
+    /// Whether the loop's previous output write succeeded (the self-test's heartbeat step).
+    var outputsWritten = true
     /// The trigger's level, and edges to report with the next tick (a bounce).
     var triggerHeld = false
     var triggerEdges = 0
@@ -60,6 +62,7 @@ struct CoreHarness {
         readings.driverFault = driverFault
         readings.cartridgePresent = cartridgePresent
         readings.cartridge = cartridge
+        readings.outputsWritten = outputsWritten
         readings.triggerHeld = triggerHeld
         readings.triggerEdges = triggerEdges
         triggerEdges = 0

@@ -99,4 +99,15 @@ struct DepthLimitTests {
         #expect(h.supervisor.state == .idle)
         #expect(h.supervisor.faults.isEmpty)
     }
+
+    @Test("a depth_limit fault is not cleared without a trusted depth showing the collar back inside the limit")
+    func clearNeedsTrustedDepth() throws {
+        var h = CoreHarness()
+        try h.run(target: 0.95)
+        h.tick(depth: 1.02)
+        #expect(h.supervisor.faults == FaultSet(.depthLimit))
+        h.tick(depth: nil)  // one read error: no trusted depth, and no sensor fault yet
+        #expect(h.refusalCode(h.command(.clear)) == .causePresent)
+        #expect(h.supervisor.faults == FaultSet(.depthLimit))
+    }
 }

@@ -30,7 +30,7 @@ struct DepthWindowTests {
         #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: .nan)))) == .depthOutOfRange)
     }
 
-    @Test("clinical: 1.00 and 2.95 arm; 0.95, 2.96, 3.00 and 3.05 are refused")
+    @Test("clinical: 1.00 and 2.95 arm; 0.95, 0.99, 2.96, 3.00 and 3.05 are refused")
     func clinicalWindow() throws {
         var h = CoreHarness()
         _ = try h.command(.setMode(.clinical, authorized: true)).get()
@@ -38,7 +38,7 @@ struct DepthWindowTests {
             #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: ok)))) == nil, "target \(ok)")
         }
         _ = h.command(.disarm)
-        for bad in [0.95, 2.96, 3.00, 3.05] {
+        for bad in [0.95, 0.99, 2.96, 3.00, 3.05] {
             #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: bad)))) == .depthOutOfRange, "target \(bad)")
             #expect(h.supervisor.state == .idle)
         }

@@ -91,6 +91,38 @@ struct IntentTests {
         #expect(h.supervisor.plan == nil)
     }
 
+    @Test("disarm while the motor runs stops it at once: idle, no plan, motor off from the next tick")
+    func disarmWhileRunning() throws {
+        var h = CoreHarness()
+        try h.run(target: 0.5)
+        #expect(h.last.motorEnable)
+        _ = try h.command(.disarm).get()
+        // Already idle when the command returns, not one tick later.
+        #expect(h.supervisor.state == .idle)
+        #expect(h.supervisor.status().motorOn == false)
+        #expect(h.supervisor.plan == nil)
+        #expect(h.supervisor.lastStopReason == .stopped)
+        #expect(!h.tick(depth: 0.5).motorEnable)
+        #expect(h.supervisor.state == .idle)
+    }
+
+    @Test("a plan's duration may be exactly the 3600 s maximum, not a tenth of a second more")
+    func maximumDuration() throws {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: 0.5, durationS: 3600)))) == nil)
+        _ = try h.command(.disarm).get()
+        #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: 0.5, durationS: 3600.1)))) == .invalidRequest)
+    }
+
+    @Test("a plain arm is never a clinician's: a plan carrying override is refused as unauthorized")
+    func plainArmCannotOverride() {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: 0.5, override: true)))) == .unauthorized)
+        #expect(h.supervisor.state == .idle)
+    }
+
     @Test("the trigger starts an armed plan and stops a running one")
     func triggerToggles() throws {
         var h = CoreHarness()

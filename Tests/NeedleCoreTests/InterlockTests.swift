@@ -16,8 +16,10 @@ struct InterlockTests {
         default: Issue.record("not an input interlock")
         }
         #expect(!h.tick(depth: 0.5).motorEnable)
-        #expect(h.supervisor.faults.contains(fault))
+        // Exactly this fault: a trip outside the self-test adds no `selftest_failed`.
+        #expect(h.supervisor.faults == FaultSet(fault))
         #expect(h.supervisor.state == .fault)
+        #expect(h.supervisor.lastStopReason == .fault)
         #expect(h.refusalCode(h.command(.clear)) == .causePresent)
         #expect(h.refusalCode(h.command(.start)) == .faultLatched)
         h.estop = false

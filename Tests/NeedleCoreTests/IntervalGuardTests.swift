@@ -63,6 +63,9 @@ struct IntervalGuardTests {
         #expect(noArea.refusal(mode: .clinical, override: true)?.code == .clockNotSet)
         let clockSet = IntervalEvidence(rule: guard28, area: "neck", lastAreaSessionS: nil, newestRecordS: last, nowS: last + 1)
         #expect(clockSet.refusal(mode: .home, override: false) == nil)
+        // The clock at the newest record's very second is not behind it.
+        let sameSecond = IntervalEvidence(rule: guard28, area: "neck", lastAreaSessionS: nil, newestRecordS: last, nowS: last)
+        #expect(sameSecond.refusal(mode: .home, override: false) == nil)
     }
 
     @Test("the supervisor refuses an arm with a clock behind the records and changes nothing")
@@ -94,6 +97,17 @@ struct IntervalGuardTests {
         _ = try h.command(.setMode(.clinical, authorized: true)).get()
         _ = try h.command(.armRequest(PlanRequest(area: "cheeks", override: true, interval: evidence), clinician: true)).get()
         #expect(h.supervisor.state == .armed)
+    }
+
+    @Test("a clinician arming without the override is held to the interval in clinical mode")
+    func clinicianWithoutOverrideIsTooSoon() throws {
+        var h = CoreHarness()
+        _ = try h.command(.setMode(.clinical, authorized: true)).get()
+        h.settle(at: 1.5)
+        let evidence = IntervalEvidence(rule: guard28, area: "cheeks", lastAreaSessionS: last, newestRecordS: last, nowS: last + 27 * day)
+        let refused = h.command(.armRequest(PlanRequest(area: "cheeks", interval: evidence), clinician: true))
+        #expect(h.refusalCode(refused) == .tooSoon)
+        #expect(h.supervisor.state == .idle)
     }
 
     @Test("civil dates from Unix seconds")

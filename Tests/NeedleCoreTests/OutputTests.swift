@@ -30,4 +30,31 @@ struct OutputTests {
         let fault = h.tick(depth: 0.5)
         #expect(!fault.motorEnable && fault.motorDuty == 0 && fault.faultLED)
     }
+
+    @Test("the status LED is lit while armed, running or self-testing, and dark idle or faulted; the fault LED only with a fault")
+    func statusLEDs() throws {
+        var h = CoreHarness()
+        let idle = h.tick(depth: 0.5)
+        #expect(!idle.statusLED && !idle.faultLED)
+        _ = try h.command(.selfTest(includeMotor: false)).get()
+        let testing = h.tick(depth: 0.5)
+        #expect(testing.statusLED && !testing.faultLED)
+        _ = try h.command(.stop).get()
+        #expect(!h.tick(depth: 0.5).statusLED)
+        try h.run(target: 0.5)
+        #expect(h.last.statusLED && !h.last.faultLED)
+        h.estop = true
+        let fault = h.tick(depth: 0.5)
+        #expect(!fault.statusLED && fault.faultLED)
+    }
+
+    @Test("a fresh supervisor's status, before any tick: no duty, no strokes, nothing pending")
+    func freshStatus() {
+        let status = CoreHarness().supervisor.status()
+        #expect(status.state == .idle && !status.motorOn)
+        #expect(status.duty == 0)
+        #expect(status.strokes == 0)
+        #expect(status.remainingS == nil && status.pendingZeroCounts == nil)
+        #expect(status.faults.isEmpty)
+    }
 }

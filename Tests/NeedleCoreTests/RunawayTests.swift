@@ -87,4 +87,68 @@ struct RunawayTests {
         let b = tick(&h, strokes: 0).heartbeat
         #expect(a != b, "toggling again")
     }
+
+    @Test("the watch's edges: 30 undriven strokes coast, the 31st is a runaway; a stroke 500 ms after the drive coasts, 1 ns later it does not")
+    func watchBoundaries() {
+        let config = SafetyConfig(calibration: CoreHarness.calibration)
+        #expect(config.runawayCoastStrokes == 30 && config.runawayCoastNs == 500_000_000)
+        var watch = RunawayWatch(startNs: 0)
+        /// One tick's strokes, the last stamped `stamp` (nil: untrusted); true: a runaway.
+        func note(_ strokes: Int, at ns: UInt64, stamp: UInt64?, driven: Bool = false) -> Bool {
+            watch.note(strokes: strokes, lastStrokeNs: stamp, driven: driven, nowNs: ns, config: config)
+        }
+        #expect(!note(9, at: 1_000_000, stamp: 1_000_000, driven: true))
+        #expect(!note(30, at: 2_000_000, stamp: 2_000_000))
+        #expect(note(1, at: 3_000_000, stamp: 3_000_000))
+        // Driven again: the count starts over.
+        #expect(!note(5, at: 4_000_000, stamp: 4_000_000, driven: true))
+        #expect(!note(30, at: 5_000_000, stamp: 5_000_000))
+
+        let drivenAt: UInt64 = 1_000_000
+        watch = RunawayWatch(startNs: 0)
+        _ = note(0, at: drivenAt, stamp: nil, driven: true)
+        #expect(!note(1, at: drivenAt + 500_000_000, stamp: drivenAt + 500_000_000))
+        #expect(note(1, at: drivenAt + 500_000_001, stamp: drivenAt + 500_000_001))
+        // A stroke with no trustworthy stamp: only the count speaks.
+        watch = RunawayWatch(startNs: 0)
+        #expect(!note(1, at: 10_000_000_000, stamp: nil))
+    }
+
+    @Test("overspeed is above 180 Hz, not at it; a runaway's cause is gone 500 ms after the last stroke, not sooner")
+    func overspeedAndQuietEdges() {
+        let config = SafetyConfig(calibration: CoreHarness.calibration)
+        #expect(!RunawayWatch.overspeed(rateHz: 180, config: config))
+        #expect(RunawayWatch.overspeed(rateHz: 180.01, config: config))
+        #expect(RunawayWatch.quiet(lastStrokeNs: 0, nowNs: 1, config: config), "no stroke ever")
+        #expect(!RunawayWatch.quiet(lastStrokeNs: 1_000, nowNs: 1_000 + 500_000_000, config: config))
+        #expect(RunawayWatch.quiet(lastStrokeNs: 1_000, nowNs: 1_000 + 500_000_001, config: config))
+    }
+
+    @Test("a motor already turning at needled's first tick is a runaway: the first tick's strokes count as undriven")
+    func turningAtFirstTick() {
+        var h = CoreHarness()
+        #expect(tick(&h, strokes: 31).heartbeat == false)
+        #expect(h.supervisor.faults == FaultSet(.runaway))
+        // 30, as after a drive, is still the coast-down allowance.
+        var coast = CoreHarness()
+        _ = tick(&coast, strokes: 30)
+        #expect(coast.supervisor.faults.isEmpty)
+    }
+
+    @Test("a tach batch stamped like the previous one adds its strokes but no rate: no infinite rate, no runaway")
+    func repeatedStampIsNoRate() throws {
+        var h = CoreHarness()
+        h.strokeHz = 0
+        try h.run(target: 0.5)
+        let stamp = h.nowNs
+        for _ in 0..<2 {
+            h.nowNs += h.periodNs
+            var readings = Readings(nowNs: h.nowNs, depth: .reading(rawAngle: CoreHarness.raw(0.5) + UInt16(h.nowNs / h.periodNs % 2), magnetGood: true))
+            readings.strokes = 1
+            readings.lastStrokeNs = stamp
+            _ = h.supervisor.tick(readings)
+        }
+        #expect(h.supervisor.faults.isEmpty)
+        #expect(h.supervisor.status().strokeRateHz.isFinite)
+    }
 }

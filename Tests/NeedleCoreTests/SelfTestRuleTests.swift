@@ -56,6 +56,39 @@ struct SelfTestRuleTests {
         #expect(h.supervisor.status().selfTestMotor == .skippedUncalibrated)
     }
 
+    @Test("an uncalibrated pen's steadiness check uses the nominal 0.001 mm per count: 15 counts of spread pass, 30 fail",
+          arguments: [(UInt16(15), true), (30, false)])
+    func uncalibratedSteadiness(spread: UInt16, passes: Bool) {
+        var h = CoreHarness(config: .uncalibrated())
+        _ = h.command(.selfTest(includeMotor: false))
+        for k in 0..<200 {
+            h.tick(.reading(rawAngle: 1000 + (k % 2 == 0 ? 0 : spread), magnetGood: true))
+            if case .running = h.supervisor.status().selfTest { continue }
+            break
+        }
+        #expect(h.supervisor.status().selfTest == (passes ? .passed : .failed(.steady)))
+    }
+
+    @Test("the power-on self-test of an uncalibrated pen reports its motor step not run (it was not asked for)")
+    func uncalibratedPowerOnMotorNotRun() {
+        var h = CoreHarness(config: .uncalibrated())
+        h.settle(at: 0.5)
+        _ = h.command(.selfTest(includeMotor: false))
+        #expect(h.supervisor.status().selfTestMotor == .notRun)
+    }
+
+    @Test("stopping the self-test in its spin leaves the motor step not run, not running")
+    func stoppedSpinIsNotRun() throws {
+        var h = CoreHarness()
+        h.strokeHz = 0
+        h.settle(at: 0.5)
+        spinUp(&h)
+        #expect(h.supervisor.status().selfTestMotor == .running)
+        _ = try h.command(.stop).get()
+        #expect(h.supervisor.status().selfTestMotor == .notRun)
+        #expect(!h.tick(depth: 0.5).motorEnable)
+    }
+
     @Test("no trusted depth inside the window: the motor step fails without a single enabled tick")
     func noInWindowDepthNoSpin() {
         var h = CoreHarness()
@@ -121,6 +154,36 @@ struct SelfTestRuleTests {
         runTest(&h, includeMotor: true)
         #expect(h.supervisor.faults.contains(.sensorFault))
         #expect(!h.last.motorEnable)
+    }
+
+    @Test("a sensor that freezes once the spin has begun latches sensor_fault 50 ms later")
+    func sensorFreezesDuringSpin() {
+        var h = CoreHarness()
+        h.strokeHz = 0  // a jammed cam: the spin lasts until the motor step's 200 ms timeout
+        h.settle(at: 0.5)
+        spinUp(&h)
+        #expect(h.last.motorEnable, "spinning")
+        h.dither = false
+        for _ in 0..<40 { h.tick(depth: 0.5) }
+        #expect(h.last.motorEnable, "frozen for at most 40 ms")
+        #expect(h.supervisor.faults.isEmpty)
+        for _ in 0..<30 { h.tick(depth: 0.5) }
+        #expect(!h.last.motorEnable)
+        #expect(h.supervisor.faults == [FaultSet(.sensorFault), FaultSet(.selftestFailed)])
+        #expect(h.supervisor.status().selfTest == .failed(.motor))
+    }
+
+    @Test("an output write that fails during the heartbeat step fails the self-test there, with no driver fault")
+    func failedWriteFailsHeartbeat() {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        _ = h.command(.selfTest(includeMotor: false))
+        for _ in 0..<1000 where h.supervisor.status().selfTest != .running(.heartbeat) { h.tick(depth: 0.5) }
+        #expect(h.supervisor.status().selfTest == .running(.heartbeat))
+        h.outputsWritten = false
+        h.tick(depth: 0.5)
+        #expect(h.supervisor.status().selfTest == .failed(.heartbeat))
+        #expect(h.supervisor.faults == FaultSet(.selftestFailed))
     }
 
     @Test("a pen whose self-test failed, was stopped or never ran does not arm until one passes")

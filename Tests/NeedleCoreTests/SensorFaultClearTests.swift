@@ -35,4 +35,17 @@ struct SensorFaultClearTests {
         h.settle(at: 0.5)
         #expect(h.refusalCode(h.command(.clear)) == nil)
     }
+
+    @Test("a sensor fault's cause is frozen from 50 ms on: clear is accepted after 49 ms of one raw angle, refused after 50",
+          arguments: [(49, true), (50, false)])
+    func frozenBoundary(frozenMs: Int, accepted: Bool) {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        for _ in 0..<3 { h.tick(depth: nil) }
+        #expect(h.supervisor.faults == FaultSet(.sensorFault))
+        h.dither = false
+        // A raw angle not seen before, then the same one for `frozenMs` more milliseconds.
+        for _ in 0...frozenMs { h.tick(depth: 0.6) }
+        #expect((h.refusalCode(h.command(.clear)) == nil) == accepted)
+    }
 }

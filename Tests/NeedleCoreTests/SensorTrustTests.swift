@@ -119,6 +119,27 @@ struct SensorTrustTests {
         #expect(h.supervisor.faults.contains(.sensorFault))
     }
 
+    @Test("from power-up, as later, the third invalid sample in a row latches sensor_fault, not the second")
+    func invalidRunFromPowerUp() {
+        var h = CoreHarness()
+        h.tick(depth: nil)
+        h.tick(depth: nil)
+        #expect(h.supervisor.faults.isEmpty)
+        h.tick(depth: nil)
+        #expect(h.supervisor.faults == FaultSet(.sensorFault))
+    }
+
+    @Test("the stuck-sensor timeout is 50 ms to the tick: frozen 49 ms runs, frozen 50 ms latches")
+    func stuckSensorBoundary() throws {
+        var h = CoreHarness()
+        h.dither = false
+        try h.run(target: 0.5)  // started at T, this tick is T + 1 ms
+        for _ in 0..<48 { h.tick(depth: 0.5) }
+        #expect(h.last.motorEnable, "frozen for 49 ms of the run")
+        #expect(!h.tick(depth: 0.5).motorEnable, "frozen for 50 ms of the run")
+        #expect(h.supervisor.faults == FaultSet(.sensorFault))
+    }
+
     @Test("with no valid depth the motor never runs: start and the trigger are refused as sensor_invalid")
     func noDepthNoMotor() throws {
         var h = CoreHarness()

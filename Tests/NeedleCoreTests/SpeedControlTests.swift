@@ -55,4 +55,25 @@ struct SpeedControlTests {
         #expect(controller.setPointHz(targetHz: 150, nowNs: 150_000_000, config: config) == 100)
         #expect(controller.setPointHz(targetHz: 150, nowNs: 400_000_000, config: config) == 150)
     }
+
+    @Test("the first duty after a start is the feed-forward plus the proportional term: no integral carried in")
+    func firstDutyAfterStart() throws {
+        var h = CoreHarness()
+        h.strokeHz = 0  // nothing measured yet: the error is the whole 50 Hz set point
+        try h.run(target: 0.5, speed: 1)
+        let config = SafetyConfig(calibration: CoreHarness.calibration)
+        let expected = 50 / config.ratedStrokeRateHz + config.speedKp * 50 + config.speedKi * 50 * 0.001
+        #expect(abs(h.last.motorDuty - expected) < 1e-9)
+    }
+
+    @Test("a controller that cannot reach its rate saturates at a duty of exactly 1, never above")
+    func dutySaturatesAtOne() throws {
+        var h = CoreHarness()
+        h.strokeHz = 20  // a heavily loaded cam: 20 Hz against level 10's 150 Hz, but no stall
+        try h.run(target: 0.5, speed: 10)
+        var highest = 0.0
+        for _ in 0..<1000 { highest = max(highest, h.tick(depth: 0.5).motorDuty) }
+        #expect(h.last.motorEnable)
+        #expect(highest == 1)
+    }
 }

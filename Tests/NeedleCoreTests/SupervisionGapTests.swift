@@ -20,6 +20,15 @@ struct SupervisionGapTests {
         #expect(h.supervisor.state == .fault)
     }
 
+    @Test("a loop gap of exactly the monostable's 20 ms keeps the run: only a longer one latches (H-SEN-1)")
+    func gapOfExactlyTheMonostablePeriod() throws {
+        var h = CoreHarness()
+        try h.run(target: 0.5)
+        h.nowNs += 19_000_000  // 20 ms with this tick's period
+        #expect(h.tick(depth: 0.5).motorEnable)
+        #expect(h.supervisor.faults.isEmpty)
+    }
+
     @Test("a loop gap inside the monostable's period keeps the run, and the sample after it is judged in full")
     func shortLoopGapJudged() throws {
         var h = CoreHarness()
@@ -50,6 +59,28 @@ struct SupervisionGapTests {
         #expect(h.supervisor.faults.isEmpty)
     }
 
+    @Test("a gap of exactly the 5 ms sensor timeout is no gap: trust is kept and start is accepted at once")
+    func gapOfExactlyTheTimeoutKeepsTrust() throws {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        h.nowNs += 4_000_000  // 5 ms with this tick's period
+        h.tick(depth: 0.5)
+        #expect(h.refusalCode(h.command(.start)) == nil)
+    }
+
+    @Test("a sample exactly the 5 ms sensor timeout old is still fresh and trusted, 1 ns more and it is not",
+          arguments: [(UInt64(5_000_000), true), (5_000_001, false)])
+    func sampleAgeAtTheTimeout(ageNs: UInt64, fresh: Bool) throws {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        let later = h.nowNs + ageNs
+        _ = try h.supervisor.handle(.stop, nowNs: later).get()  // only moves the supervisor's time
+        #expect((h.supervisor.status().depthMM != nil) == fresh)
+        #expect(h.refusalCode(h.supervisor.handle(.start, nowNs: later)) == (fresh ? nil : .sensorInvalid))
+    }
+
     @Test("a gap while idle latches nothing but drops trust: start needs 3 new consistent samples")
     func gapWhileIdleDropsTrust() throws {
         var h = CoreHarness()
@@ -60,6 +91,7 @@ struct SupervisionGapTests {
         #expect(h.supervisor.faults.isEmpty)
         #expect(h.refusalCode(h.command(.start)) == .sensorInvalid)
         h.tick(depth: 0.5)
+        #expect(h.refusalCode(h.command(.start)) == .sensorInvalid, "2 samples since the gap")
         h.tick(depth: 0.5)
         #expect(h.refusalCode(h.command(.start)) == nil)
     }

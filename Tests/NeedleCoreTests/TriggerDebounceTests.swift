@@ -77,4 +77,26 @@ struct TriggerDebounceTests {
         for _ in 0..<25 { h.tick(depth: 0.5) }
         #expect(h.supervisor.state == .running, "steady for 20 ms: one press")
     }
+
+    @Test("the debouncer alone: a press counts when the level has held exactly the debounce time, once")
+    func debounceBoundary() {
+        var d = TriggerDebouncer(startNs: 0)
+        /// One update with the 20 ms debounce; true when it reports a press.
+        func press(_ pressed: Bool, edges: Int, at ns: UInt64) -> Bool {
+            d.update(pressed: pressed, edges: edges, nowNs: ns, debounceNs: 20_000_000)
+        }
+        #expect(!press(true, edges: 1, at: 1_000))
+        #expect(!press(true, edges: 0, at: 1_000 + 20_000_000 - 1))
+        #expect(press(true, edges: 0, at: 1_000 + 20_000_000))
+        #expect(!press(true, edges: 0, at: 1_000 + 40_000_000), "one press, once")
+        // A release held as long is believed, and is no press.
+        #expect(!press(false, edges: 1, at: 100_000_000))
+        #expect(!press(false, edges: 0, at: 120_000_000))
+        #expect(!d.steadyPressed)
+        // An edge with the level unchanged restarts the wait.
+        #expect(!press(true, edges: 1, at: 200_000_000))
+        #expect(!press(true, edges: 1, at: 210_000_000))
+        #expect(!press(true, edges: 0, at: 220_000_000))
+        #expect(press(true, edges: 0, at: 230_000_000))
+    }
 }
