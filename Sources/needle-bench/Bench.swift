@@ -10,12 +10,15 @@ import NeedleSim
 /// needle-bench: measures the control loop on the simulated pen in real time and prints,
 /// as its last line, one JSON object: the first over-depth trip's latency after start-up
 /// (apart: it is the one page faults would delay), the steady-state trip latency, heap allocations per tick,
-/// wake-up jitter and the daemon's resident memory. A benchmark, not a test: it reports
-/// numbers and exits 0; the README holds what it measured.
+/// wake-up jitter, the daemon's start-up time and resident and locked memory, and the sizes
+/// of the static needled and the .deb when they are built. A benchmark, not a test: it
+/// reports numbers and exits 0; the README holds what it measured. `--count-ticks N` runs
+/// ticks for valgrind instead (TickCount).
 @main
 struct Bench {
     static func main() {
         let options = Options(CommandLine.arguments)
+        if let ticks = options.countTicks { TickCount.run(ticks: ticks, rateHz: options.rateHz) }
         preloadInterposerOrExit()
         guard AllocationCounter.selfTest() else {
             print("needle-bench: the allocation counter does not see this thread's allocations")
@@ -23,19 +26,7 @@ struct Bench {
         }
 
         let clock = SystemMonotonicClock()
-        var parameters = SimParameters()
-        // Fast collar moves (still within the supervisor's plausible 50 mm/s) so that a
-        // thousand over-depth cycles fit in seconds.
-        parameters.collarSpeedMMPerS = 40
-        let pen = SimulatedPen(clock: clock, parameters: parameters)
-        let devices = pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus))
-        var config = SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
-        config.cartridgeIdentityRequired = true
-        // The cartridge reader runs as in the daemon, so its transfers count in the tick.
-        let loop = ControlLoop(
-            devices: devices, config: config, startNs: clock.nowNanoseconds(),
-            cartridge: CartridgeEEPROM(bus: pen.i2cBus))
-        loop.forceSafe()
+        let (pen, loop) = makePen(clock: clock)
         let thread = LoopThread(loop: loop, rateHz: options.rateHz, prefault: options.prefault)
         let grant: RealtimeGrant
         do { grant = try thread.start() } catch {
@@ -72,7 +63,9 @@ struct Bench {
         let stackUsed = thread.stackHighWaterBytes
         thread.stop()
 
-        let rss = DaemonRSS.measure(executableDirectory: options.executableDirectory)
+        let daemon = DaemonProbe.measure(executableDirectory: options.executableDirectory)
+        let footprint = Footprint.measure(
+            executableDirectory: options.executableDirectory, staticNeedled: options.staticNeedled)
         let tickAllocations = steady.ticks > 0 ? Double(allocations) / Double(steady.ticks) : -1
         print("rate \(options.rateHz) Hz, SCHED_FIFO \(grant.fifoPriority.map { "granted (priority \($0))" } ?? "refused (error \(grant.fifoErrno))"), mlockall \(grant.memoryLocked ? "ok" : "refused (errno \(grant.mlockErrno))")")
         print("steady: \(steady.ticks) ticks in \(options.seconds) s, \(steady.overruns) overruns, treatment still running: \(runningAtEnd), max tick cost \(steady.maxTickCostNs / 1000) µs")
@@ -80,6 +73,9 @@ struct Bench {
         print("loop thread: \(grant.stackPrefaulted ? "own stack, written through before the first tick" : "default stack, not pre-faulted"), trip path \(grant.tripPathExercised ? "exercised at start-up" : "not exercised")\(stackUsed.map { ", stack high-water \($0 / 1024) KiB" } ?? "")")
         print("first trip after start-up: \(firstTrip.map { "\(round1($0)) µs" } ?? "not measured")\(firstTripped ? "" : " (its cycle failed)")")
         print("steady-state trips: \(trips.count) measured, \(failedCycles) cycles failed")
+        print("needled --simulate: \(daemon == nil ? "not found next to the bench" : "exec to READY=1 \(show(daemon?.startupMs, "ms")), VmRSS \(show(daemon?.rssMB, "MB")), VmLck \(show(daemon?.lockedMB, "MB")) 2 s later")")
+        print("static needled: \(footprint.staticNeedled.map { "\($0), stripped \(show(footprint.strippedBytes.map { Double($0) / 1_048_576 }, "MB"))" } ?? "none built (scripts/package-deb or hardware/vm-rig/run builds one)")")
+        print(".deb: \(footprint.deb.map { "\($0), \(show(footprint.debBytes.map { Double($0) / 1_048_576 }, "MB"))" } ?? "none built (scripts/package-deb)")")
         let json = """
             {"rate_hz":\(options.rateHz),"sched_fifo":\(grant.fifoPriority != nil),"mlockall":\(grant.memoryLocked),\
             "duration_s":\(options.seconds),"ticks":\(steady.ticks),"overruns":\(steady.overruns),\
@@ -88,10 +84,34 @@ struct Bench {
             "trip_latency_us":{"events":\(trips.count),"p50":\(round1(percentile(trips, 0.5))),"p99":\(round1(percentile(trips, 0.99))),"max":\(round1(trips.max() ?? 0))},\
             "tick_allocations":\(tickAllocations),\
             "jitter_us":{"p50":\(steady.jitterPercentileUs(0.5)),"p99":\(steady.jitterPercentileUs(0.99)),"p999":\(steady.jitterPercentileUs(0.999)),"max":\(round1(Double(steady.maxJitterNs) / 1000))},\
-            "rss_mb":\(rss.map { String(round1($0)) } ?? "null")}
+            "rss_mb":\(number(daemon?.rssMB)),"locked_mb":\(number(daemon?.lockedMB)),"startup_ms":\(number(daemon?.startupMs)),\
+            "size":{"needled_static_stripped_mb":\(number(footprint.strippedBytes.map { Double($0) / 1_048_576 })),\
+            "deb_mb":\(number(footprint.debBytes.map { Double($0) / 1_048_576 }))}}
             """
         print(json)
     }
+
+    /// The simulated pen and a loop over it, as the daemon builds them for `--simulate`.
+    static func makePen(clock: any MonotonicClock) -> (SimulatedPen, ControlLoop) {
+        var parameters = SimParameters()
+        // Fast collar moves (still within the supervisor's plausible 50 mm/s) so that a
+        // thousand over-depth cycles fit in seconds.
+        parameters.collarSpeedMMPerS = 40
+        let pen = SimulatedPen(clock: clock, parameters: parameters)
+        let devices = pen.makeDevices(depthSensor: AS5600(bus: pen.i2cBus))
+        var config = SafetyConfig(calibration: DaemonDefaults.calibration(of: SimulatedPen.calibration))
+        config.cartridgeIdentityRequired = true
+        // The cartridge reader runs as in the daemon, so its transfers count in the tick.
+        let loop = ControlLoop(
+            devices: devices, config: config, startNs: clock.nowNanoseconds(),
+            cartridge: CartridgeEEPROM(bus: pen.i2cBus))
+        loop.forceSafe()
+        return (pen, loop)
+    }
+
+    static func number(_ value: Double?) -> String { value.map { String(round1($0)) } ?? "null" }
+
+    static func show(_ value: Double?, _ unit: String) -> String { value.map { "\(round1($0)) \(unit)" } ?? "not measured" }
 
     /// malloc-interposer counts only when preloaded; re-execute once with LD_PRELOAD set.
     static func preloadInterposerOrExit() {

@@ -11,14 +11,17 @@ import NeedleSim
 struct Driver {
     let loop: ControlLoop
     let pen: SimulatedPen
-    let clock: SystemMonotonicClock
+    let clock: any MonotonicClock
+    /// What passes between two polls: 200 µs of real time while the loop thread ticks,
+    /// or (`--count-ticks`) one tick run here on the virtual clock.
+    var pause: () -> Void = { usleep(200) }
 
-    /// Polls `condition` every 200 µs for up to `seconds`.
+    /// Polls `condition` after every `pause` for up to `seconds` of `clock`.
     func wait(_ seconds: Double, until condition: () -> Bool) -> Bool {
         let deadline = clock.nowNanoseconds() + UInt64(seconds * 1e9)
         while clock.nowNanoseconds() < deadline {
             if condition() { return true }
-            usleep(200)
+            pause()
         }
         return condition()
     }
@@ -26,7 +29,7 @@ struct Driver {
     func settle(at depth: Double) -> Bool {
         pen.setDepth(mm: depth)
         let reached = wait(1) { loop.status().depthMM.map { abs($0 - depth) < 0.01 } ?? false }
-        usleep(5_000)  // a few more samples so the supervisor trusts the depth
+        _ = wait(0.005) { false }  // a few more samples so the supervisor trusts the depth
         return reached
     }
 

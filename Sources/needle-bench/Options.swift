@@ -3,7 +3,8 @@ import Glibc
 #endif
 import NeedleDaemon
 
-/// `needle-bench [--seconds S] [--trips N] [--rate HZ] [--no-prefault]`.
+/// `needle-bench [--seconds S] [--trips N] [--rate HZ] [--no-prefault] [--static-needled PATH]`,
+/// or `needle-bench --count-ticks N [--rate HZ]` (under valgrind, see TickCount).
 struct Options {
     var seconds = 10.0
     var trips = 1000
@@ -12,6 +13,11 @@ struct Options {
     /// start-up (to measure what pre-faulting saves on the first trip).
     var prefault = true
     var executableDirectory: String
+    /// `--count-ticks N`: run N ticks on a virtual clock for callgrind, nothing else.
+    var countTicks: Int?
+    /// `--static-needled PATH`: the static build whose stripped size is reported (default:
+    /// .build-release's, then .build-vm's release needled of this checkout).
+    var staticNeedled: String?
 
     init(_ arguments: [String]) {
         var path = [CChar](repeating: 0, count: 4096)
@@ -26,6 +32,8 @@ struct Options {
             switch arguments[index] {
             case "--seconds": seconds = Double(value).map { max($0, 1) } ?? seconds
             case "--trips": trips = Int(value).map { max($0, 1) } ?? trips
+            case "--count-ticks": countTicks = Int(value).map { max($0, 1) }
+            case "--static-needled": staticNeedled = value
             case "--rate": rateHz = Int(value).map { min(max($0, DaemonOptions.rateRange.lowerBound), DaemonOptions.rateRange.upperBound) } ?? rateHz
             default: break
             }
