@@ -23,6 +23,7 @@ struct needle_gpio_line {
 };
 
 int needle_gpio_api_version(void) { return 1; }
+const char *needle_gpio_library_version(void) { return gpiod_version_string(); }
 
 needle_gpio_chip *needle_gpio_chip_open(const char *path) {
     struct gpiod_chip *c = gpiod_chip_open(path);

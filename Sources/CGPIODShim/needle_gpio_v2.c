@@ -1,6 +1,8 @@
 /*
  * needle_gpio.h over libgpiod 2.x (the v2 character-device uAPI). Against Debian 12's
- * libgpiod 1.6 this whole file is empty. Proven against libgpiod 2.3 in the VM rig:
+ * libgpiod 1.6 this whole file is empty. Built against Debian 13's own libgpiod 2.2 and run
+ * through the GPIO test suites by CI stage 35-trixie (in a trixie root). Proven on kernel
+ * lines against a libgpiod 2.x in the VM rig:
  * `VM_RIG_GPIOD=2 hardware/vm-rig/run-probe` builds it with a static libgpiod 2.x
  * (hardware/vm-rig/build-libgpiod2) and runs the same probe as for 1.6.
  */
@@ -25,6 +27,7 @@ struct needle_gpio_line {
 };
 
 int needle_gpio_api_version(void) { return 2; }
+const char *needle_gpio_library_version(void) { return gpiod_api_version(); }
 
 needle_gpio_chip *needle_gpio_chip_open(const char *path) {
     struct gpiod_chip *c = gpiod_chip_open(path);

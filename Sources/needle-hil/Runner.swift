@@ -22,6 +22,16 @@ struct ScenarioOutcome {
     var tripDelaysNs: [UInt64] = []
     /// The daemon's log when the scenario failed (empty otherwise).
     var daemonLog = ""
+    /// The lines printed for this scenario's steps, in order (the JUnit report's system-out).
+    var console: [String] = []
+    /// How often the run was repeated after an emulator stall (main.swift).
+    var retries = 0
+
+    /// Prints a step's line on the console, as always, and keeps it for the JUnit report.
+    mutating func say(_ line: String) {
+        print(line)
+        console.append(line)
+    }
 
     /// How long (µs) the emulator held the daemon's loop, when that is what failed the run:
     /// `sensor_fault` latched and the loop reported waking at least 4 ms late (with the 1 ms
@@ -64,6 +74,7 @@ final class Runner {
         let client = ControlClient(path: socket)
         var daemon: Child?
         var outcome = ScenarioOutcome(name: scenario.name, verdict: .passed, elapsedNs: 0)
+        outcome.console.append("SCENARIO \(scenario.name) [\(world.name)]")
         defer {
             world.detach()
             client.disconnect()
@@ -77,15 +88,15 @@ final class Runner {
             unlink(socket)
         }
         func fail(_ index: Int, _ what: String, _ why: String) -> ScenarioOutcome {
-            print("  FAIL \(pad(index)) \(what): \(why)")
+            outcome.say("  FAIL \(pad(index)) \(what): \(why)")
             if let daemon {
                 let log = daemon.output.split(separator: "\n").suffix(12)
-                for line in log { print("       needled| \(line)") }
+                for line in log { outcome.say("       needled| \(line)") }
             }
             outcome.verdict = .failed(step: index, what: what, why: why)
             outcome.daemonLog = daemon?.output ?? ""
             outcome.elapsedNs = Posix.nowNs() - start
-            print("RESULT FAIL \(scenario.name) step \(index): \(what)")
+            outcome.say("RESULT FAIL \(scenario.name) step \(index): \(what)")
             return outcome
         }
 
@@ -121,7 +132,7 @@ final class Runner {
             }
             try world.attach(client: client, ctl: ctl)
             try settle(client)
-            print("  PASS \(pad(0)) setup: needled up, world attached, idle without faults (\(ms(Posix.nowNs() - start)))")
+            outcome.say("  PASS \(pad(0)) setup: needled up, world attached, idle without faults (\(ms(Posix.nowNs() - start)))")
         } catch {
             return fail(0, "setup", error.description)
         }
@@ -132,13 +143,13 @@ final class Runner {
             do throws(HILError) {
                 let note = try perform(step, daemon: daemon, client: client, ctl: ctl, outcome: &outcome)
                 let elapsed = Posix.nowNs() - stepStart
-                print("  PASS \(pad(index)) \(step) (\(ms(elapsed)))\(note.map { " — " + $0 } ?? "")")
+                outcome.say("  PASS \(pad(index)) \(step) (\(ms(elapsed)))\(note.map { " — " + $0 } ?? "")")
             } catch {
                 return fail(index, step.description, error.description)
             }
         }
         outcome.elapsedNs = Posix.nowNs() - start
-        print("RESULT PASS \(scenario.name) (\(scenario.steps.count) steps, \(ms(outcome.elapsedNs)))")
+        outcome.say("RESULT PASS \(scenario.name) (\(scenario.steps.count) steps, \(ms(outcome.elapsedNs)))")
         return outcome
     }
 
@@ -248,7 +259,7 @@ final class Runner {
                     return "the \(world.name) world cannot measure it: skipped"
                 }
                 delays.append(delay)
-                print("       trip \(trip): over-depth sample written → MOTOR_EN low in \(us(delay))")
+                outcome.say("       trip \(trip): over-depth sample written → MOTOR_EN low in \(us(delay))")
                 // Back to a running treatment for the next trip.
                 try world.apply(.depth(0.95))
                 let status = { () throws(HILError) -> [String: (String, Double?)] in
@@ -272,7 +283,7 @@ final class Runner {
             outcome.tripDelaysNs += delays
             let sorted = delays.sorted()
             let summary = "TRIP-DELAY n=\(sorted.count) min=\(us(sorted[0])) median=\(us(sorted[sorted.count / 2])) max=\(us(sorted[sorted.count - 1]))"
-            print("       \(summary)")
+            outcome.say("       \(summary)")
             return summary
         }
     }

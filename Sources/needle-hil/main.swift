@@ -9,10 +9,11 @@ import Musl
 
 let usage = """
     usage: needle-hil --world sim|kernel --needled PATH --needlectl PATH [--work DIR]
-                      [--daemon-arg ARG]... SCENARIO.hil...
+                      [--daemon-arg ARG]... [--junit FILE] SCENARIO.hil...
     Starts needled for each scenario (in the world's backend), runs its steps, prints each
     step with PASS/FAIL and timing, and exits 1 naming the first failing scenario and step
-    (2 on usage errors).
+    (2 on usage errors). --junit also writes the results as JUnit XML (one test case per
+    scenario, a failure's message naming its step) for a CI system to read.
     """
 
 signal(SIGPIPE, SIG_IGN)
@@ -21,9 +22,10 @@ func runMain() -> Int32 {
     var options = RunnerOptions()
     var worldName = ""
     var files: [String] = []
+    var junitPath: String?
     var arguments = CommandLine.arguments.dropFirst()
     while let arg = arguments.popFirst() {
-        let takesValue = ["--world", "--needled", "--needlectl", "--work", "--daemon-arg"].contains(arg)
+        let takesValue = ["--world", "--needled", "--needlectl", "--work", "--daemon-arg", "--junit"].contains(arg)
         var given = ""
         if takesValue {
             guard let v = arguments.popFirst() else {
@@ -39,6 +41,7 @@ func runMain() -> Int32 {
         case "--needlectl": options.needlectl = value(arg)
         case "--work": options.workDirectory = value(arg)
         case "--daemon-arg": options.daemonExtra.append(value(arg))
+        case "--junit": junitPath = value(arg)
         case "-h", "--help":
             print(usage)
             return 0
@@ -93,6 +96,7 @@ func runMain() -> Int32 {
             print("RETRY \(scenario.name): the loop was held \(heldUs) µs (sensor timeout 5000 µs), so sensor_fault latched as it must; the run is repeated")
             outcome = runner.run(scenario)
         }
+        outcome.retries = retries
         outcomes.append(outcome)
     }
 
@@ -118,7 +122,15 @@ func runMain() -> Int32 {
         let mean = trips.reduce(0, +) / UInt64(trips.count)
         print("TRIP-DELAY [\(worldName)] n=\(trips.count) min=\(us(trips[0])) median=\(us(trips[trips.count / 2])) mean=\(us(mean)) max=\(us(trips[trips.count - 1]))")
     }
-    print("HIL [\(worldName)]: \(passed) passed, \(failed) failed, \(skipped) skipped in \(ms(Posix.nowNs() - started))")
+    let elapsedNs = Posix.nowNs() - started
+    print("HIL [\(worldName)]: \(passed) passed, \(failed) failed, \(skipped) skipped in \(ms(elapsedNs))")
+    if let junitPath {
+        let xml = JUnitReport.xml(world: worldName, outcomes: outcomes, elapsedNs: elapsedNs)
+        if let error = Posix.write(xml, to: junitPath, create: true) {
+            print("needle-hil: cannot write the JUnit report \(junitPath): \(error)")
+            return 1
+        }
+    }
     if let firstFailure {
         print("HIL FAILED: \(firstFailure)")
         return 1

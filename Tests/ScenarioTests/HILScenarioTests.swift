@@ -3,7 +3,8 @@ import Testing
 
 /// Every HIL scenario file (hardware/hil/scenarios) against the simulated world: the real
 /// needled and needlectl driven by needle-hil, exactly as the VM rig runs them on the
-/// kernel's devices. Kernel-only scenarios are reported as skipped by the runner.
+/// kernel's devices. Kernel-only scenarios are reported as skipped by the runner. The run's
+/// --junit report is read back too.
 @Suite("HIL scenarios on the simulated pen")
 struct HILScenarioTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -23,6 +24,7 @@ struct HILScenarioTests {
         process.arguments = [
             "--world", "sim", "--needled", bin.appendingPathComponent("needled").path,
             "--needlectl", bin.appendingPathComponent("needlectl").path, "--work", work.path,
+            "--junit", work.appendingPathComponent("junit.xml").path,
         ] + files
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -32,5 +34,9 @@ struct HILScenarioTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "needle-hil failed:\n\(output)")
         #expect(output.contains("0 failed"), "\(output)")
+        // The JUnit report of the same run: one test case per scenario file, none failed.
+        let junit = try String(contentsOf: work.appendingPathComponent("junit.xml"), encoding: .utf8)
+        #expect(junit.components(separatedBy: "<testcase ").count - 1 == files.count)
+        #expect(junit.contains("tests=\"\(files.count)\" failures=\"0\""), "\(junit)")
     }
 }

@@ -37,6 +37,9 @@ typedef enum {
 
 /// The libgpiod API this shim was built against (1 or 2), for diagnostics.
 int needle_gpio_api_version(void);
+/// The version of the libgpiod linked at run time ("1.6.3", "2.2.1"), for diagnostics and
+/// for the test that the library a release ships is the API the shim was built for.
+const char *needle_gpio_library_version(void);
 
 needle_gpio_chip *needle_gpio_chip_open(const char *path);
 void needle_gpio_chip_close(needle_gpio_chip *chip);
