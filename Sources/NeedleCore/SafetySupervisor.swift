@@ -346,6 +346,10 @@ public struct SafetySupervisor: Sendable {
         case .success(let resolved): newPlan = resolved
         case .failure(let refusal): return .failure(refusal)
         }
+        // Records read for another client than the plan's say nothing about this one.
+        if let evidence = request.interval, evidence.client != newPlan.client {
+            return .failure(Refusal(.invalidRequest, "the records were read for another client than the plan's"))
+        }
         // Judged here, in the mode this plan is armed in (issue 9 §2.19).
         if let refusal = request.interval?.refusal(mode: mode, override: newPlan.override && clinician) {
             return .failure(refusal)

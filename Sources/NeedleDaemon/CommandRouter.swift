@@ -143,14 +143,14 @@ public final class CommandRouter: RequestHandler {
             // the core checks it again from this flag.
             let clinician = role(of: peer).map { $0 >= .clinician } ?? false
             let evidence: IntervalEvidence?
-            switch intervalEvidence(area: args.area) {
+            switch intervalEvidence(area: args.area, client: args.client) {
             case .success(let read): evidence = read
             case .failure(let refusal): return .failure(logRefused(refusal, peer: peer))
             }
             beforeArmForTesting?()
             let request = PlanRequest(
                 targetDepthMM: args.depthMM, speedLevel: args.speed, area: args.area, durationS: args.durationS,
-                override: args.override, interval: evidence)
+                override: args.override, interval: evidence, client: args.client)
             let result = run(.armRequest(request, clinician: clinician), peer: peer)
             if case .success = result { records?.noteArmed(by: peer.uid) }
             return result
@@ -206,7 +206,7 @@ public final class CommandRouter: RequestHandler {
     private func journalOverride(peer: PeerCredentials) {
         let plan = loop.status().plan
         logger.notice("plan armed with a clinician override of the area's limits", metadata: [
-            "area": "\(plan?.area ?? "none")", "depth_mm": "\(plan.map { String($0.targetDepthMM) } ?? "none")",
+            "area": "\(plan?.area ?? "none")", "client": "\(plan?.client ?? "-")", "depth_mm": "\(plan.map { logText($0.targetDepthMM) } ?? "none")",
             "uid": "\(peer.uid)", "pid": "\(peer.pid)",
         ])
     }

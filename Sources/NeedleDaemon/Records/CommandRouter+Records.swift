@@ -9,7 +9,7 @@ extension CommandRouter {
     /// area's newest session, the newest session of all, and the calendar time. The verdict
     /// is the supervisor's, taken under the lock that arms (so in the mode it arms in).
     /// A store that cannot be read refuses: the pen cannot tell whether it is too soon.
-    func intervalEvidence(area: String?) -> Result<IntervalEvidence?, ProtocolError> {
+    func intervalEvidence(area: String?, client: String?) -> Result<IntervalEvidence?, ProtocolError> {
         guard let recorder = records else { return .success(nil) }
         if let failure = recorder.failure {
             return .failure(ProtocolError(.storageFailed, "treatment records cannot be written (\(failure)); no session is started that cannot be recorded"))
@@ -27,6 +27,8 @@ extension CommandRouter {
         }
         return .success(IntervalEvidence(
             rule: intervalGuard, area: known?.rawValue, lastAreaSessionS: lastMs.map { $0 / 1000 },
+            // Until the records keep the client, its sessions are the area's: no less strict.
+            client: client, lastClientAreaSessionS: lastMs.map { $0 / 1000 },
             newestRecordS: newestMs.map { $0 / 1000 }, nowS: Self.floorSeconds(wallClock.nowUnixMs())))
     }
 

@@ -93,8 +93,8 @@ public final class TreatmentRecorder: Sendable {
                     sequence: tally.sequence, rowID: rowID, startedAtMs: opening.startedAtMs,
                     peerUID: arming, lastWriteNs: nowNs)
                 logger.notice("treatment session opened", metadata: [
-                    "record": "\(rowID)", "area": "\(tally.plan.area ?? "-")", "depth_mm": "\(tally.plan.targetDepthMM)",
-                    "cartridge": "\(tally.cartridge?.serial.text ?? "-")", "override": "\(tally.plan.override)",
+                    "record": "\(rowID)", "area": "\(tally.plan.area ?? "-")", "depth_mm": "\(logText(tally.plan.targetDepthMM))",
+                    "cartridge": "\(tally.cartridge?.serial.text ?? "-")", "client": "\(tally.plan.client ?? "-")", "override": "\(tally.plan.override)",
                 ])
             }
             guard var tracked = bookkeeping.tracked else { return }
