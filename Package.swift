@@ -61,6 +61,9 @@ let package = Package(
         .target(name: "NeedleConfig", swiftSettings: strict),
         // Wire types of the control socket, shared by needled and needlectl.
         .target(name: "NeedleProtocol", swiftSettings: strict),
+        // A session's one-page report (facts, depth and stroke-rate charts) as SVG: a pure
+        // function of plain values, used by needlectl.
+        .target(name: "NeedleReport", swiftSettings: strict),
         // Durable treatment records: one SQLite row per session, through GRDB (libsqlite3-dev).
         // Knows no other project module, so its API is plain values the daemon maps to.
         .target(
@@ -90,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "needlectl",
             dependencies: [
-                "NeedleProtocol",
+                "NeedleProtocol", "NeedleReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -110,6 +113,7 @@ let package = Package(
         .testTarget(name: "NeedleSimTests", dependencies: ["NeedleSim", "NeedleDrivers"], swiftSettings: strict),
         .testTarget(name: "NeedleLinuxTests", dependencies: ["NeedleLinux", "NeedleHAL"], swiftSettings: strict),
         .testTarget(name: "NeedleProtocolTests", dependencies: ["NeedleProtocol"], swiftSettings: strict),
+        .testTarget(name: "NeedleReportTests", dependencies: ["NeedleReport"], swiftSettings: strict),
         // The example config file is read from the source tree, so it cannot drift.
         .testTarget(name: "NeedleConfigTests", dependencies: ["NeedleConfig"], swiftSettings: strict),
         // GRDB directly too, to build a file that stopped at an older schema.
