@@ -156,6 +156,7 @@ public final class CommandRouter: RequestHandler {
             return result
         case .history(let arguments): return history(arguments)
         case .plan: return treatmentPlan()
+        case .session(let arguments): return session(arguments)
         // An operator's selftest is the full test: the only way the motor step's spin runs.
         case .selftest: return run(.selfTest(includeMotor: true), peer: peer)
         case .calibrate(let step): return calibrate(step, peer: peer)

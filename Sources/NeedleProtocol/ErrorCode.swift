@@ -49,4 +49,6 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, Hashable {
     /// A client reference that is not 1–32 letters, digits, `-` or `_` (it is pseudonymous:
     /// the pen refuses anything that could be a name with spaces or punctuation).
     case invalidClient = "invalid_client"
+    /// `session`: no treatment record has that id.
+    case unknownSession = "unknown_session"
 }

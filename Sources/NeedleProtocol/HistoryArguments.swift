@@ -25,3 +25,22 @@ public struct HistoryArguments: Sendable, Hashable {
         return fields
     }
 }
+
+/// Arguments of `session`: `{"id": N}`, a record's id as `history` gives it.
+public struct SessionArguments: Sendable, Hashable {
+    public let id: Int64
+
+    public init(id: Int64) throws(ProtocolError) {
+        var reader = ArgumentReader(command: "session", args: ["id": .integer(id)])
+        self = try Self(reading: &reader)
+    }
+
+    init(reading reader: inout ArgumentReader) throws(ProtocolError) {
+        guard let id = try reader.optionalInteger("id", in: 1...Int.max) else {
+            throw .invalid("session: id is required (a session number from history)")
+        }
+        self.id = Int64(id)
+    }
+
+    var arguments: [String: JSONValue] { ["id": .integer(id)] }
+}

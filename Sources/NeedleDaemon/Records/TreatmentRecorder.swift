@@ -22,6 +22,22 @@ public final class TreatmentRecorder: Sendable {
     private let armedBy = Mutex<UInt32?>(nil)
     /// The last write's failure, until a write succeeds again.
     private let lastFailure = Mutex<RecordStoreError?>(nil)
+    /// The open session's trace and the last closed ones' (mutated in place under the lock:
+    /// copying a 6,000-sample buffer out and back every 100 ms would be a copy per sample).
+    private let traces = Mutex(Traces())
+
+    struct Traces: Sendable {
+        static let keptClosed = 16
+        var open: (rowID: Int64, trace: SessionTrace)?
+        var closed: [(rowID: Int64, trace: SessionTrace)] = []
+
+        mutating func close() {
+            guard let open else { return }
+            closed.append(open)
+            if closed.count > Self.keptClosed { closed.removeFirst(closed.count - Self.keptClosed) }
+            self.open = nil
+        }
+    }
 
     struct Tracked: Sendable {
         var sequence: UInt64
@@ -79,6 +95,7 @@ public final class TreatmentRecorder: Sendable {
             if let tracked = bookkeeping.tracked, tracked.sequence != tally.sequence,
                let previous = status.previousSession, previous.sequence == tracked.sequence, previous.end != nil {
                 try write(previous, tracked, closedAtMs: previous.closedNs.map(wallMs), nowMs: nowMs)
+                traces.withLock { $0.close() }
                 bookkeeping.tracked = nil
                 bookkeeping.closedThrough = previous.sequence
             }
@@ -89,6 +106,10 @@ public final class TreatmentRecorder: Sendable {
                     peerUID: arming, id: nil)
                 opening.endReason = nil
                 let rowID = try store.open(opening)
+                traces.withLock {
+                    $0.close()
+                    $0.open = (rowID, SessionTrace(client: tally.plan.client))
+                }
                 bookkeeping.tracked = Tracked(
                     sequence: tally.sequence, rowID: rowID, startedAtMs: opening.startedAtMs,
                     peerUID: arming, lastWriteNs: nowNs)
@@ -98,10 +119,12 @@ public final class TreatmentRecorder: Sendable {
                 ])
             }
             guard var tracked = bookkeeping.tracked else { return }
+            sample(status, tally: tally, rowID: tracked.rowID, nowNs: nowNs)
             if tally.end != nil {
                 try write(tally, tracked, closedAtMs: tally.closedNs.map(wallMs), nowMs: nowMs)
                 bookkeeping.tracked = nil
                 bookkeeping.closedThrough = tally.sequence
+                traces.withLock { $0.close() }
                 logger.notice("treatment session closed", metadata: [
                     "record": "\(tracked.rowID)", "end": "\(tally.end?.code ?? "-")", "strokes": "\(tally.strokes)",
                 ])
@@ -136,11 +159,30 @@ public final class TreatmentRecorder: Sendable {
         do {
             try store.update(record)
             progress.withLock { $0.tracked = nil }
+            traces.withLock { $0.close() }
             logger.notice("treatment session closed as interrupted: the daemon is stopping", metadata: [
                 "record": "\(tracked.rowID)", "strokes": "\(tally.strokes)",
             ])
         } catch {
             logger.error("treatment record could not be closed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// One trace sample of the open session, from the status the loop published.
+    private func sample(_ status: SupervisorStatus, tally: SessionTally, rowID: Int64, nowNs: UInt64) {
+        guard tally.end == nil else { return }
+        let sinceOpenMs = Int64(nowNs.nanoseconds(since: tally.openedNs) / 1_000_000)
+        traces.withLock { traces in
+            guard traces.open?.rowID == rowID else { return }
+            traces.open?.trace.append(timeMs: sinceOpenMs, depthMM: status.depthMM, strokeRateHz: status.strokeRateHz)
+        }
+    }
+
+    /// The trace of record `id`: the open session's, or one of the last closed ones'.
+    func trace(ofRecord id: Int64) -> SessionTrace? {
+        traces.withLock { traces in
+            if let open = traces.open, open.rowID == id { return open.trace }
+            return traces.closed.last { $0.rowID == id }?.trace
         }
     }
 
