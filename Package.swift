@@ -21,7 +21,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Small hardware protocols: digital in/out, PWM, I2C/SMBus, depth sensor, clock.
@@ -64,11 +63,12 @@ let package = Package(
         // A session's one-page report (facts, depth and stroke-rate charts) as SVG: a pure
         // function of plain values, used by needlectl.
         .target(name: "NeedleReport", swiftSettings: strict),
-        // Durable treatment records: one SQLite row per session, through GRDB (libsqlite3-dev).
-        // Knows no other project module, so its API is plain values the daemon maps to.
-        .target(
-            name: "NeedleRecords", dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: strict),
+        // SQLite's C API (libsqlite3-dev). Only NeedleRecords' small typed wrapper imports it.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // Durable treatment records: one SQLite row per session, straight on SQLite's C API
+        // (no Foundation, no ICU). Knows no other project module, so its API is plain values
+        // the daemon maps to.
+        .target(name: "NeedleRecords", dependencies: ["CSQLite"], swiftSettings: strict),
         // Control-loop thread, socket server, command routing, process glue.
         .target(
             name: "NeedleDaemon",
@@ -116,10 +116,10 @@ let package = Package(
         .testTarget(name: "NeedleReportTests", dependencies: ["NeedleReport"], swiftSettings: strict),
         // The example config file is read from the source tree, so it cannot drift.
         .testTarget(name: "NeedleConfigTests", dependencies: ["NeedleConfig"], swiftSettings: strict),
-        // GRDB directly too, to build a file that stopped at an older schema.
+        // Fixtures/ holds a records file written by the GRDB-era needled, read from the
+        // source tree (#filePath) like the example config, so it needs no resource bundle.
         .testTarget(
-            name: "NeedleRecordsTests",
-            dependencies: ["NeedleRecords", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "NeedleRecordsTests", dependencies: ["NeedleRecords"], exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(
             name: "NeedleDaemonTests",

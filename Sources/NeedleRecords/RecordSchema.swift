@@ -1,18 +1,28 @@
-import GRDB
-
-/// The records file's schema, as GRDB migrations applied in order from the first release
-/// on, so every later change is one more migration and a file written by any older
-/// needled is brought up to date when it is opened. A migration, once shipped, is never
-/// edited: its SQL is spelled out here rather than built from the record type, so a change
-/// to `TreatmentRecord` cannot silently change what "v1" created on devices in the field.
+/// The records file's schema, as migrations applied in order from the first release on,
+/// so every later change is one more migration and a file written by any older needled is
+/// brought up to date when it is opened. A migration, once shipped, is never edited: its
+/// SQL is spelled out here rather than built from the record type, so a change to
+/// `TreatmentRecord` cannot silently change what "v1" created on devices in the field.
+///
+/// Which migrations a file has is kept where needled's first releases (built on GRDB) kept
+/// it: one row per applied identifier in `grdb_migrations`. The name is history, but the
+/// table is the file format on devices in the field; keeping it means a GRDB-era file
+/// needs no conversion, and a file this build wrote still opens in an older needled as long
+/// as no migration newer than that needled was applied (a package downgrade keeps working).
+/// A file is "at version N" when it has the first N identifiers of `migrations`.
 enum RecordSchema {
-    static let migrator: DatabaseMigrator = {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: v1)
-        }
-        return migrator
-    }()
+    struct Migration: Sendable {
+        var identifier: String
+        var sql: String
+    }
+
+    static let migrations: [Migration] = [
+        Migration(identifier: "v1", sql: v1)
+    ]
+
+    /// GRDB's own definition of the table, so a file created here is one GRDB reads too.
+    static let createMigrationsTable =
+        "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)"
 
     /// One row per treatment session. The CHECK keeps a row either open (no end time, no
     /// end reason) or closed (both), whoever writes it. The trigger makes closed rows
@@ -49,4 +59,37 @@ enum RecordSchema {
             SELECT RAISE(ABORT, 'closed treatment sessions are immutable');
         END;
         """
+}
+
+extension RecordSchema {
+    /// The identifiers recorded in the file, in the order they were applied; none for a
+    /// file that has no migrations table yet (a new file).
+    static func appliedIdentifiers(_ db: SQLiteConnection) throws -> [String] {
+        let hasTable = try db.fetchOne(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'grdb_migrations'") { _ in true } ?? false
+        guard hasTable else { return [] }
+        return try db.fetchAll("SELECT identifier FROM grdb_migrations ORDER BY rowid") { row in
+            try row.value("identifier") as String
+        }
+    }
+
+    /// Brings the file up to date in one write transaction: either every missing migration
+    /// is applied and recorded, or the file is left as it was. A file that records an
+    /// identifier this build does not know was written by a newer needled and is refused
+    /// before anything is written. `migrations` is a parameter for the tests only.
+    static func migrate(_ db: SQLiteConnection, path: String, migrations: [Migration] = migrations) throws {
+        try db.transaction(.immediate) {
+            let applied = try appliedIdentifiers(db)
+            let known = migrations.map(\.identifier)
+            let unknown = applied.filter { !known.contains($0) }
+            guard unknown.isEmpty else {
+                throw RecordStoreError.schemaTooNew(path: path, unknownMigrations: unknown.sorted())
+            }
+            try db.executeScript(createMigrationsTable)
+            for migration in migrations where !applied.contains(migration.identifier) {
+                try db.executeScript(migration.sql)
+                try db.execute("INSERT INTO grdb_migrations (identifier) VALUES (?)", [.text(migration.identifier)])
+            }
+        }
+    }
 }

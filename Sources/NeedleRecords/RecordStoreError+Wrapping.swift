@@ -1,19 +1,16 @@
-import GRDB
-
 extension RecordStoreError {
     /// Turns whatever a database access threw into the store's one error type. A
     /// `RecordStoreError` thrown inside a transaction (a refused update) passes through as
-    /// it is; SQLite's errors keep their result code and message text. The other errors GRDB
-    /// throws on the store's paths come from decoding a stored row (RowDecodingError,
-    /// DecodingError), so they are reported as a row that could not be read.
+    /// it is; SQLite's errors keep their result code and message text; a row that could
+    /// not be decoded is reported as such.
     init(wrapping error: any Error, operation: String) {
         switch error {
         case let error as RecordStoreError:
             self = error
-        case let error as DatabaseError:
-            self = .sqlite(
-                operation: operation, code: error.resultCode.rawValue,
-                message: error.message ?? "(SQLite gave no message)")
+        case let error as SQLiteError:
+            self = .sqlite(operation: operation, code: error.code, message: error.message)
+        case let error as SQLiteRowError:
+            self = .unreadableRow(operation: operation, message: error.message)
         default:
             self = .unreadableRow(operation: operation, message: String(describing: error))
         }
@@ -25,10 +22,6 @@ extension RecordStoreError {
         switch error {
         case let error as RecordStoreError:
             self = error
-        case let error as DatabaseError:
-            self = .cannotOpen(
-                path: path,
-                reason: "SQLite error \(error.resultCode.rawValue): \(error.message ?? "(no message)")")
         default:
             self = .cannotOpen(path: path, reason: String(describing: error))
         }

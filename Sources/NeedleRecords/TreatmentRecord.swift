@@ -4,7 +4,7 @@
 /// other project module and the daemon maps its own types to and from it. A session is
 /// *open* while `endReason` is nil; the daemon writes progress into the open row as the
 /// session runs and closes it once, after which the row is immutable history.
-public struct TreatmentRecord: Sendable, Equatable, Codable {
+public struct TreatmentRecord: Sendable, Equatable {
     /// The row id; nil before the session is opened (the database assigns it).
     public var id: Int64?
     /// Unix epoch milliseconds (UTC) when the motor first started.
@@ -85,30 +85,4 @@ public struct TreatmentRecord: Sendable, Equatable, Codable {
 
     /// True once the session has an end reason; closed rows are never written again.
     public var isClosed: Bool { endReason != nil }
-
-    /// The column names of `treatment_session`, spelled out once here rather than
-    /// derived by a naming strategy: `targetDepthMM` would round-trip through GRDB's
-    /// snake-case conversion as `targetDepthMm` and no longer decode. These keys are
-    /// also what the Codable conformance uses.
-    enum CodingKeys: String, CodingKey {
-        case id
-        case startedAtMs = "started_at_ms"
-        case endedAtMs = "ended_at_ms"
-        case updatedAtMs = "updated_at_ms"
-        case mode
-        case area
-        case targetDepthMM = "target_depth_mm"
-        case depthMinMM = "depth_min_mm"
-        case depthMeanMM = "depth_mean_mm"
-        case depthMaxMM = "depth_max_mm"
-        case speedLevel = "speed_level"
-        case meanStrokeRateHz = "mean_stroke_rate_hz"
-        case strokes
-        case motorOnS = "motor_on_s"
-        case endReason = "end_reason"
-        case cartridgeSerial = "cartridge_serial"
-        case cartridgeLot = "cartridge_lot"
-        case override
-        case peerUID = "peer_uid"
-    }
 }

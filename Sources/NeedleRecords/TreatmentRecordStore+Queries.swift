@@ -1,29 +1,32 @@
-import GRDB
-
 /// Reading the history back: for `needlectl`, and for the interval guard, which must
 /// know when an area was last treated before it lets a new session start.
 extension TreatmentRecordStore {
     /// Sessions, open and closed, in the order they started (ties by id), optionally only
     /// those of one area and those that started at or after `sinceMs`.
     public func history(area: String? = nil, sinceMs: Int64? = nil) throws(RecordStoreError) -> [TreatmentRecord] {
-        var request = TreatmentRecord.all()
+        var conditions: [String] = []
+        var arguments: [SQLiteValue] = []
         if let area {
-            request = request.filter(TreatmentRecord.SessionColumns.area == area)
+            conditions.append("area = ?")
+            arguments.append(.text(area))
         }
         if let sinceMs {
-            request = request.filter(TreatmentRecord.SessionColumns.startedAtMs >= sinceMs)
+            conditions.append("started_at_ms >= ?")
+            arguments.append(.integer(sinceMs))
         }
-        request = request.order(TreatmentRecord.SessionColumns.startedAtMs, TreatmentRecord.SessionColumns.id)
-        return try read("read history") { db in try request.fetchAll(db) }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") + " "
+        return try read("read history") { db in
+            try TreatmentRecord.fetch(db, filter + "ORDER BY started_at_ms, id", arguments)
+        }
     }
 
     /// When the last session on `area` started, whatever its end reason; nil if the area
     /// was never treated.
     public func lastStartMs(area: String) throws(RecordStoreError) -> Int64? {
         try read("read last start of \(area)") { db in
-            try Int64.fetchOne(
-                db, sql: "SELECT MAX(started_at_ms) FROM treatment_session WHERE area = ?",
-                arguments: [area])
+            try db.fetchOne("SELECT MAX(started_at_ms) AS last FROM treatment_session WHERE area = ?", [.text(area)]) {
+                row in try row.optional("last") as Int64?
+            } ?? nil
         }
     }
 
@@ -31,7 +34,9 @@ extension TreatmentRecordStore {
     /// calendar clock earlier than this is not set (the interval guard refuses on it).
     public func newestStartMs() throws(RecordStoreError) -> Int64? {
         try read("read the newest session start") { db in
-            try Int64.fetchOne(db, sql: "SELECT MAX(started_at_ms) FROM treatment_session")
+            try db.fetchOne("SELECT MAX(started_at_ms) AS newest FROM treatment_session") { row in
+                try row.optional("newest") as Int64?
+            } ?? nil
         }
     }
 
@@ -39,22 +44,21 @@ extension TreatmentRecordStore {
     /// are not counted anywhere here.
     public func sessionsByArea() throws(RecordStoreError) -> [AreaSummary] {
         try read("summarize sessions by area") { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT area, COUNT(*) AS sessions,
-                           MIN(started_at_ms) AS first_start_ms, MAX(started_at_ms) AS last_start_ms
-                    FROM treatment_session
-                    WHERE area IS NOT NULL
-                    GROUP BY area
-                    ORDER BY area
-                    """)
-            return try rows.map { row in
+            try db.fetchAll(
+                """
+                SELECT area, COUNT(*) AS sessions,
+                       MIN(started_at_ms) AS first_start_ms, MAX(started_at_ms) AS last_start_ms
+                FROM treatment_session
+                WHERE area IS NOT NULL
+                GROUP BY area
+                ORDER BY area
+                """
+            ) { row in
                 AreaSummary(
-                    area: try row.decode(forColumn: "area"),
-                    sessions: try row.decode(forColumn: "sessions"),
-                    firstStartMs: try row.decode(forColumn: "first_start_ms"),
-                    lastStartMs: try row.decode(forColumn: "last_start_ms"))
+                    area: try row.value("area"),
+                    sessions: try row.value("sessions"),
+                    firstStartMs: try row.value("first_start_ms"),
+                    lastStartMs: try row.value("last_start_ms"))
             }
         }
     }

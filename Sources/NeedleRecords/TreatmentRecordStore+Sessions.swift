@@ -1,5 +1,3 @@
-import GRDB
-
 /// Writing sessions: open one row when the motor first starts, update it with progress
 /// and finally its end, and at start-up close the rows a killed daemon left open.
 extension TreatmentRecordStore {
@@ -16,9 +14,8 @@ extension TreatmentRecordStore {
             throw .openSessionHasEnd(endReason: record.endReason, endedAtMs: record.endedAtMs)
         }
         return try write("open a session") { db in
-            var inserted = record
-            try inserted.insert(db)
-            return db.lastInsertedRowID
+            try db.execute(TreatmentRecord.insertSQL, record.values)
+            return db.lastInsertRowID
         }
     }
 
@@ -31,13 +28,13 @@ extension TreatmentRecordStore {
             throw .inconsistentEnd(id: id, endedAtMs: record.endedAtMs, endReason: record.endReason)
         }
         try write("update session \(id)") { db in
-            guard let stored = try TreatmentRecord.fetchOne(db, key: id) else {
+            guard let stored = try TreatmentRecord.fetch(db, "WHERE id = ?", [.integer(id)]).first else {
                 throw RecordStoreError.noSuchSession(id: id)
             }
             if let endReason = stored.endReason {
                 throw RecordStoreError.sessionClosed(id: id, endReason: endReason)
             }
-            try record.update(db)
+            try Self.rewrite(record, id: id, in: db)
         }
     }
 
@@ -47,18 +44,20 @@ extension TreatmentRecordStore {
     /// nothing is known about it after its last write. All rows close in one transaction.
     public func closeInterrupted() throws(RecordStoreError) -> [TreatmentRecord] {
         try write("close interrupted sessions") { db in
-            let open = try TreatmentRecord
-                .filter(TreatmentRecord.SessionColumns.endReason == nil)
-                .order(TreatmentRecord.SessionColumns.startedAtMs, TreatmentRecord.SessionColumns.id)
-                .fetchAll(db)
+            let open = try TreatmentRecord.fetch(db, "WHERE end_reason IS NULL ORDER BY started_at_ms, id")
             var closed: [TreatmentRecord] = []
             for var record in open {
                 record.endedAtMs = record.updatedAtMs
                 record.endReason = Self.interruptedEndReason
-                try record.update(db)
+                if let id = record.id { try Self.rewrite(record, id: id, in: db) }
                 closed.append(record)
             }
             return closed
         }
+    }
+
+    /// Writes every column of row `id` from `record`.
+    private static func rewrite(_ record: TreatmentRecord, id: Int64, in db: SQLiteConnection) throws {
+        try db.execute(TreatmentRecord.updateSQL, record.values + [.integer(id)])
     }
 }

@@ -1,4 +1,3 @@
-import GRDB
 import Testing
 
 @testable import NeedleRecords
@@ -20,10 +19,7 @@ struct FileStoreTests {
             let reopened = try TreatmentRecordStore(path: path)
             #expect(try reopened.history() == written)
             #expect(try reopened.appliedMigrations() == TreatmentRecordStore.schemaVersions)
-            let recorded = try reopened.database.read { db in
-                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-            }
-            #expect(recorded == TreatmentRecordStore.schemaVersions)
+            #expect(try migrationRows(reopened) == TreatmentRecordStore.schemaVersions)
 
             // And a third time, writing through the reopened store in between.
             #expect(try reopened.closeInterrupted().count == 1)
@@ -39,18 +35,18 @@ struct FileStoreTests {
         try withTemporaryDirectory { directory in
             let path = "\(directory)/treatments.sqlite"
             do {
-                let queue = try DatabaseQueue(path: path)
-                try RecordSchema.migrator.migrate(queue, upTo: first)
-                try queue.write { db in
-                    try db.execute(
-                        sql: """
-                            INSERT INTO treatment_session
-                                (started_at_ms, updated_at_ms, mode, area, target_depth_mm,
-                                 speed_level, strokes, motor_on_s, override)
-                            VALUES (1000, 1500, 'home', 'chin', 0.5, 2, 10, 1.5, 0)
-                            """)
-                }
-                #expect(try queue.read(RecordSchema.migrator.appliedMigrations) == [first])
+                let db = try SQLiteConnection(path: path)
+                try db.executeScript(RecordSchema.createMigrationsTable)
+                try db.executeScript(try #require(RecordSchema.migrations.first).sql)
+                try db.execute("INSERT INTO grdb_migrations (identifier) VALUES (?)", [.text(first)])
+                try db.executeScript(
+                    """
+                    INSERT INTO treatment_session
+                        (started_at_ms, updated_at_ms, mode, area, target_depth_mm,
+                         speed_level, strokes, motor_on_s, override)
+                    VALUES (1000, 1500, 'home', 'chin', 0.5, 2, 10, 1.5, 0)
+                    """)
+                #expect(try RecordSchema.appliedIdentifiers(db) == [first])
             }
             let store = try TreatmentRecordStore(path: path)
             #expect(try store.appliedMigrations() == TreatmentRecordStore.schemaVersions)
@@ -66,8 +62,8 @@ struct FileStoreTests {
             let path = "\(directory)/treatments.sqlite"
             do {
                 let store = try TreatmentRecordStore(path: path)
-                try store.database.write { db in
-                    try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')")
+                try store.write("add a future migration") { db in
+                    try db.execute("INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')")
                 }
             }
             let error = storeError { _ = try TreatmentRecordStore(path: path) }
@@ -97,10 +93,10 @@ struct FileStoreTests {
     func durabilitySettings() throws {
         try withTemporaryDirectory { directory in
             let store = try TreatmentRecordStore(path: "\(directory)/treatments.sqlite")
-            let (journal, synchronous) = try store.database.inDatabase { db in
+            let (journal, synchronous) = try store.read("read the pragmas") { db in
                 (
-                    try String.fetchOne(db, sql: "PRAGMA journal_mode"),
-                    try Int.fetchOne(db, sql: "PRAGMA synchronous")
+                    try db.fetchOne("PRAGMA journal_mode") { row in try row.value("journal_mode") as String },
+                    try db.fetchOne("PRAGMA synchronous") { row in try row.value("synchronous") as Int }
                 )
             }
             #expect(journal == "wal")
@@ -116,7 +112,7 @@ struct FileStoreTests {
 
         let edit = storeError {
             try store.write("edit a closed row") { db in
-                try db.execute(sql: "UPDATE treatment_session SET strokes = 1 WHERE id = ?", arguments: [id])
+                try db.execute("UPDATE treatment_session SET strokes = 1 WHERE id = ?", [.integer(id)])
             }
         }
         guard case .sqlite(let operation, let code, let message) = edit else {
@@ -129,13 +125,13 @@ struct FileStoreTests {
 
         let halfClosed = storeError {
             try store.write("insert a half-closed row") { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO treatment_session
-                            (started_at_ms, updated_at_ms, mode, target_depth_mm, speed_level,
-                             strokes, motor_on_s, override, end_reason)
-                        VALUES (1, 1, 'home', 0.5, 1, 0, 0, 0, 'completed')
-                        """)
+                try db.executeScript(
+                    """
+                    INSERT INTO treatment_session
+                        (started_at_ms, updated_at_ms, mode, target_depth_mm, speed_level,
+                         strokes, motor_on_s, override, end_reason)
+                    VALUES (1, 1, 'home', 0.5, 1, 0, 0, 0, 'completed')
+                    """)
             }
         }
         #expect(halfClosed?.description.contains("CHECK constraint failed") == true, "\(String(describing: halfClosed))")
@@ -149,12 +145,11 @@ struct DamagedDataTests {
     func missingValue() throws {
         let store = try TreatmentRecordStore.inMemory()
         _ = try store.open(openSession())
-        // NOT NULL keeps such rows out of the table; a query can still produce one (GRDB
-        // reads the leftmost of two columns with the same name).
+        // NOT NULL keeps such rows out of the table; a query can still produce one (a row
+        // is read by name, the leftmost of two columns with the same name).
         let error = storeError {
             _ = try store.read("read a damaged row") { db in
-                try TreatmentRecord.fetchAll(
-                    db, sql: "SELECT NULL AS started_at_ms, * FROM treatment_session")
+                try db.fetchAll("SELECT NULL AS started_at_ms, * FROM treatment_session", [], TreatmentRecord.init(row:))
             }
         }
         guard case .unreadableRow(let operation, let message) = error else {

@@ -1,5 +1,5 @@
 import Foundation
-import NeedleRecords
+@testable import NeedleRecords
 import Testing
 
 /// A session as the daemon would open it: started, no samples yet.
@@ -44,4 +44,26 @@ func withTemporaryDirectory(_ body: (String) throws -> Void) throws {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
     defer { try? FileManager.default.removeItem(atPath: path) }
     try body(path)
+}
+
+/// The identifiers in the file's migrations table, in the order they were recorded.
+func migrationRows(_ store: TreatmentRecordStore) throws -> [String] {
+    try store.read("read the migrations table") { db in
+        try db.fetchAll("SELECT identifier FROM grdb_migrations ORDER BY rowid") { row in
+            try row.value("identifier") as String
+        }
+    }
+}
+
+/// Copies the files of fixture `name` (Fixtures/name and any Fixtures/name-wal) into
+/// `directory` and returns the copy's path: opening a records file writes to it.
+func copyFixture(_ name: String, into directory: String) throws -> String {
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    let copy = "\(directory)/treatments.sqlite"
+    try FileManager.default.copyItem(atPath: fixtures.appendingPathComponent(name).path, toPath: copy)
+    let wal = fixtures.appendingPathComponent(name + "-wal").path
+    if FileManager.default.fileExists(atPath: wal) {
+        try FileManager.default.copyItem(atPath: wal, toPath: copy + "-wal")
+    }
+    return copy
 }
