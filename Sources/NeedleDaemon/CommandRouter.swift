@@ -155,7 +155,7 @@ public final class CommandRouter: RequestHandler {
             if case .success = result { records?.noteArmed(by: peer.uid) }
             return result
         case .history(let arguments): return history(arguments)
-        case .plan: return treatmentPlan()
+        case .plan(let arguments): return treatmentPlan(client: arguments.client)
         case .session(let arguments): return session(arguments)
         // An operator's selftest is the full test: the only way the motor step's spin runs.
         case .selftest: return run(.selfTest(includeMotor: true), peer: peer)

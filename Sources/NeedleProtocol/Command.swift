@@ -16,7 +16,7 @@ public enum Command: Sendable, Hashable {
     /// The treatment records, optionally of one area and from a date on.
     case history(HistoryArguments)
     /// Each area's preset, sessions so far and next allowed date.
-    case plan
+    case plan(PlanArguments)
     /// One session's record with its depth and stroke-rate trace (for `needlectl report`).
     case session(SessionArguments)
     case sim(SimAction)
@@ -48,7 +48,7 @@ public enum Command: Sendable, Hashable {
         case .calibrate: self = .calibrate(try CalibrationStep(reading: &reader))
         case .selftest: self = .selftest
         case .history: self = .history(try HistoryArguments(reading: &reader))
-        case .plan: self = .plan
+        case .plan: self = .plan(try PlanArguments(reading: &reader))
         case .session: self = .session(try SessionArguments(reading: &reader))
         case .sim: self = .sim(try SimAction(reading: &reader))
         }
@@ -77,7 +77,8 @@ public enum Command: Sendable, Hashable {
     /// The `args` object of the wire form.
     public var arguments: [String: JSONValue] {
         switch self {
-        case .status, .disarm, .start, .stop, .clear, .selftest, .plan: [:]
+        case .status, .disarm, .start, .stop, .clear, .selftest: [:]
+        case .plan(let plan): plan.arguments
         case .history(let history): history.arguments
         case .session(let session): session.arguments
         case .watch(let watch): watch.arguments

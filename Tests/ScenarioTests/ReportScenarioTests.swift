@@ -20,7 +20,12 @@ struct ReportScenarioTests {
         repeat {
             let raw = try d.ctl("--json", "history")
             let rows = (try JSONSerialization.jsonObject(with: Data(raw.stdout.utf8)) as? [String: Any])?["sessions"] as? [[String: Any]]
-            if rows?.first?["end_reason"] as? String == "completed" { break }
+            if rows?.first?["end_reason"] as? String == "completed" {
+                // The row says whom it treated and on which backend.
+                #expect(rows?.first?["client"] as? String == "C-0042")
+                #expect(rows?.first?["backend"] as? String == "simulated")
+                break
+            }
             Thread.sleep(forTimeInterval: 0.1)
         } while Date() < deadline
         // The wire reply itself, for the trace's numbers.

@@ -54,7 +54,11 @@ public final class TreatmentRecorder: Sendable {
         var closedThrough: UInt64 = 0
     }
 
-    public init(store: TreatmentRecordStore, wallClock: any WallClock, logger: Logger) {
+    /// `simulated` or `linux`, written into every row (nil: not said, in some tests).
+    let backend: String?
+
+    public init(store: TreatmentRecordStore, wallClock: any WallClock, logger: Logger, backend: String? = nil) {
+        self.backend = backend
         self.store = store
         self.wallClock = wallClock
         self.logger = logger
@@ -102,7 +106,7 @@ public final class TreatmentRecorder: Sendable {
             if bookkeeping.tracked?.sequence != tally.sequence {
                 guard tally.sequence > bookkeeping.closedThrough else { return }
                 var opening = SessionRecord.record(
-                    tally, startedAtMs: wallMs(tally.openedNs), endedAtMs: nil, updatedAtMs: nowMs,
+                    tally, backend: backend, startedAtMs: wallMs(tally.openedNs), endedAtMs: nil, updatedAtMs: nowMs,
                     peerUID: arming, id: nil)
                 opening.endReason = nil
                 let rowID = try store.open(opening)
@@ -152,7 +156,7 @@ public final class TreatmentRecorder: Sendable {
         else { return }
         let nowMs = wallClock.nowUnixMs()
         var record = SessionRecord.record(
-            tally, startedAtMs: tracked.startedAtMs, endedAtMs: nil, updatedAtMs: nowMs, peerUID: tracked.peerUID,
+            tally, backend: backend, startedAtMs: tracked.startedAtMs, endedAtMs: nil, updatedAtMs: nowMs, peerUID: tracked.peerUID,
             id: tracked.rowID)
         record.endReason = TreatmentRecordStore.interruptedEndReason
         record.endedAtMs = nowMs
@@ -188,7 +192,7 @@ public final class TreatmentRecorder: Sendable {
 
     private func write(_ tally: SessionTally, _ tracked: Tracked, closedAtMs: Int64?, nowMs: Int64) throws(RecordStoreError) {
         let record = SessionRecord.record(
-            tally, startedAtMs: tracked.startedAtMs, endedAtMs: closedAtMs, updatedAtMs: nowMs, peerUID: tracked.peerUID,
+            tally, backend: backend, startedAtMs: tracked.startedAtMs, endedAtMs: closedAtMs, updatedAtMs: nowMs, peerUID: tracked.peerUID,
             id: tracked.rowID)
         try store.update(record)
     }
