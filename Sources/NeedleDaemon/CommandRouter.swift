@@ -147,10 +147,15 @@ public final class CommandRouter: RequestHandler {
             case .success(let read): evidence = read
             case .failure(let refusal): return .failure(logRefused(refusal, peer: peer))
             }
+            let cartridgeRecord: CartridgeRecordEvidence?
+            switch cartridgeEvidence() {
+            case .success(let read): cartridgeRecord = read
+            case .failure(let refusal): return .failure(logRefused(refusal, peer: peer))
+            }
             beforeArmForTesting?()
             let request = PlanRequest(
                 targetDepthMM: args.depthMM, speedLevel: args.speed, area: args.area, durationS: args.durationS,
-                override: args.override, interval: evidence, client: args.client)
+                override: args.override, interval: evidence, client: args.client, cartridgeRecord: cartridgeRecord)
             let result = run(.armRequest(request, clinician: clinician), peer: peer)
             if case .success = result { records?.noteArmed(by: peer.uid) }
             return result

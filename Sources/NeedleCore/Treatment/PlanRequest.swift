@@ -18,11 +18,15 @@ public struct PlanRequest: Sendable, Equatable {
     public var interval: IntervalEvidence?
     /// The client treated (checked for its form at the socket); required in clinical mode.
     public var client: String?
+    /// What the records say about the seated cartridge (nil: a daemon without records).
+    public var cartridgeRecord: CartridgeRecordEvidence?
 
     public init(
         targetDepthMM: Double? = nil, speedLevel: Int? = nil, area: String? = nil, durationS: Double? = nil,
-        override: Bool = false, interval: IntervalEvidence? = nil, client: String? = nil
+        override: Bool = false, interval: IntervalEvidence? = nil, client: String? = nil,
+        cartridgeRecord: CartridgeRecordEvidence? = nil
     ) {
+        self.cartridgeRecord = cartridgeRecord
         self.client = client
         self.targetDepthMM = targetDepthMM
         self.speedLevel = speedLevel

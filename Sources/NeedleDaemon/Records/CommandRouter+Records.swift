@@ -34,6 +34,23 @@ extension CommandRouter {
             newestRecordS: newestMs.map { $0 / 1000 }, nowS: Self.floorSeconds(wallClock.nowUnixMs())))
     }
 
+    /// What the records say about the cartridge seated now: the first session that used its
+    /// serial, if any. The supervisor compares it with the cartridge it sees when it arms
+    /// and when it starts.
+    func cartridgeEvidence() -> Result<CartridgeRecordEvidence?, ProtocolError> {
+        guard let recorder = records else { return .success(nil) }
+        guard case .identified(let info) = loop.status().cartridge else {
+            return .success(CartridgeRecordEvidence(serial: nil, serialText: "-", firstSession: nil))
+        }
+        let serial = info.serial.text
+        do {
+            return .success(CartridgeRecordEvidence(
+                serial: info.serial, serialText: serial, firstSession: try recorder.store.firstSession(cartridgeSerial: serial)))
+        } catch {
+            return .failure(ProtocolError(.storageFailed, "treatment records cannot be read: \(error)"))
+        }
+    }
+
     /// Unix seconds, rounded down (also before 1970, where a clock without RTC may stand).
     static func floorSeconds(_ ms: Int64) -> Int64 {
         ms >= 0 ? ms / 1000 : (ms - 999) / 1000
