@@ -357,7 +357,9 @@ public struct SafetySupervisor: Sendable {
             return .failure(refusal)
         }
         if let refusal = validate(newPlan) { return .failure(refusal) }
-        if let refusal = request.cartridgeRecord?.refusal(for: cartridge, claimed: nil) { return .failure(refusal) }
+        if let refusal = request.cartridgeRecord?.armRefusal ?? request.cartridgeRecord?.refusal(for: cartridge, claimed: nil) {
+            return .failure(refusal)
+        }
         // A new plan ends the session of the one it replaces.
         closeSession(.stopped)
         plan = newPlan

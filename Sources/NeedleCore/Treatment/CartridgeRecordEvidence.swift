@@ -17,6 +17,17 @@ public struct CartridgeRecordEvidence: Sendable, Equatable {
         self.firstSession = firstSession
     }
 
+    /// The refusal at arm: the cartridge the daemon saw seated is in the records. (The
+    /// supervisor may not have taken the identity in yet; `refusal(for:claimed:)` at start
+    /// compares the evidence with what it sees then.)
+    public var armRefusal: Refusal? {
+        firstSession.map { Self.used(serialText, session: $0) }
+    }
+
+    static func used(_ serial: String, session: Int64) -> Refusal {
+        Refusal(.cartridgeUsed, "cartridge \(serial) was used in session \(session) (the records know its serial, whatever its marker says): seat a new one")
+    }
+
     /// The refusal for starting on `cartridge` (`claimed`: the serial the open session
     /// already started on, which its own row naturally holds), or nil.
     public func refusal(for cartridge: CartridgeStatus, claimed: CartridgeTag?) -> Refusal? {
@@ -24,9 +35,7 @@ public struct CartridgeRecordEvidence: Sendable, Equatable {
         guard info.serial == serial else {
             return Refusal(.cartridgeUsed, "the seated cartridge is not the one whose records were checked when the plan was armed: arm again")
         }
-        if let firstSession, info.serial != claimed {
-            return Refusal(.cartridgeUsed, "cartridge \(serialText) was used in session \(firstSession) (the records know its serial, whatever its marker says): seat a new one")
-        }
+        if let firstSession, info.serial != claimed { return Self.used(serialText, session: firstSession) }
         return nil
     }
 }
