@@ -81,21 +81,9 @@ struct ExportCommand: ParsableCommand {
         print("\(rows.count) session\(rows.count == 1 ? "" : "s") written to \(csv)")
     }
 
-    /// Foundation's atomic write: a temporary file renamed over the target, so a failed
-    /// export never leaves half a file where a previous export was.
+    /// Owner-only and atomic (`OwnerOnlyFile`); nil on success, else why.
     static func write(_ text: String, to path: String) -> String? {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            return nil
-        } catch let error as CocoaError {
-            // FoundationEssentials has no localized descriptions: name the errno it wraps.
-            if let posix = error.userInfo["NSUnderlyingError"] as? POSIXError {
-                return String(cString: strerror(posix.code.rawValue))
-            }
-            return "\(error.code)"
-        } catch {
-            return "\(error)"
-        }
+        OwnerOnlyFile.save(text, to: path)
     }
 }
 

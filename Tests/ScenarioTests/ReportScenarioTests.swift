@@ -51,6 +51,8 @@ struct ReportScenarioTests {
         let written = try d.ctl("report", "1", "--out", svg)
         #expect(written.status == 0, "\(written.stderr)")
         #expect(written.stdout.contains("report written to \(svg)"))
+        let mode = (try FileManager.default.attributesOfItem(atPath: svg)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600, "the report is owner-only: \(String(mode ?? 0, radix: 8))")
         let text = try String(contentsOfFile: svg, encoding: .utf8)
         for fact in ["Treatment session #1", "C-0042", "forehead", "home limit 1.00 mm", "completed", "SIM000000001"] {
             #expect(text.contains(fact), "missing \(fact)")
