@@ -60,6 +60,9 @@ let package = Package(
         .target(name: "NeedleConfig", swiftSettings: strict),
         // Wire types of the control socket, shared by needled and needlectl.
         .target(name: "NeedleProtocol", swiftSettings: strict),
+        // A session's one-page report (facts, depth and stroke-rate charts) as SVG: a pure
+        // function of plain values, used by needlectl.
+        .target(name: "NeedleReport", swiftSettings: strict),
         // SQLite's C API (libsqlite3-dev). Only NeedleRecords' small typed wrapper imports it.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Durable treatment records: one SQLite row per session, straight on SQLite's C API
@@ -90,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "needlectl",
             dependencies: [
-                "NeedleProtocol",
+                "NeedleProtocol", "NeedleReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -110,6 +113,7 @@ let package = Package(
         .testTarget(name: "NeedleSimTests", dependencies: ["NeedleSim", "NeedleDrivers"], swiftSettings: strict),
         .testTarget(name: "NeedleLinuxTests", dependencies: ["NeedleLinux", "NeedleHAL"], swiftSettings: strict),
         .testTarget(name: "NeedleProtocolTests", dependencies: ["NeedleProtocol"], swiftSettings: strict),
+        .testTarget(name: "NeedleReportTests", dependencies: ["NeedleReport"], swiftSettings: strict),
         // The example config file is read from the source tree, so it cannot drift.
         .testTarget(name: "NeedleConfigTests", dependencies: ["NeedleConfig"], swiftSettings: strict),
         // Fixtures/ holds a records file written by the GRDB-era needled, read from the

@@ -8,11 +8,15 @@ public struct Plan: Sendable, Equatable {
     public var durationS: Double?
     /// A clinician overrode the area's limits for this plan (kept for the record).
     public var override: Bool
+    /// Whom the plan treats: the clinic's pseudonymous reference (nil: a home pen's one
+    /// implicit client). Clinical mode arms no plan without one.
+    public var client: String?
 
     public init(
         targetDepthMM: Double, speedLevel: Int = 5, area: String? = nil, durationS: Double? = nil,
-        override: Bool = false
+        override: Bool = false, client: String? = nil
     ) {
+        self.client = client
         self.targetDepthMM = targetDepthMM
         self.speedLevel = speedLevel
         self.area = area

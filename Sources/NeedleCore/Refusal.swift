@@ -35,6 +35,8 @@ public struct Refusal: Error, Sendable, Equatable {
         /// The calendar clock reads earlier than the newest treatment record: intervals
         /// cannot be judged until it is set.
         case clockNotSet = "clock_not_set"
+        /// Clinical mode arms no plan without the client's reference.
+        case clientRequired = "client_required"
     }
 
     public var code: Code

@@ -28,6 +28,8 @@ public struct SafetySupervisor: Sendable {
     /// The serial of the cartridge the open session started on: its used marker is ours, so
     /// the session may start again after a stop; the claim ends with the session.
     private var claimedSerial: CartridgeTag?
+    /// What the records said about the cartridge when the armed plan was armed.
+    private var armedCartridgeRecord: CartridgeRecordEvidence?
     /// Asking the loop to write the used marker (see `OutputCommand.markCartridgeUsed`).
     private var markPending = false
     /// Consecutive good raw reads (transfer worked, magnet good, no glitch value) within
@@ -346,14 +348,22 @@ public struct SafetySupervisor: Sendable {
         case .success(let resolved): newPlan = resolved
         case .failure(let refusal): return .failure(refusal)
         }
+        // Records read for another client than the plan's say nothing about this one.
+        if let evidence = request.interval, evidence.client != newPlan.client {
+            return .failure(Refusal(.invalidRequest, "the records were read for another client than the plan's"))
+        }
         // Judged here, in the mode this plan is armed in (issue 9 §2.19).
         if let refusal = request.interval?.refusal(mode: mode, override: newPlan.override && clinician) {
             return .failure(refusal)
         }
         if let refusal = validate(newPlan) { return .failure(refusal) }
+        if let refusal = request.cartridgeRecord?.armRefusal ?? request.cartridgeRecord?.refusal(for: cartridge, claimed: nil) {
+            return .failure(refusal)
+        }
         // A new plan ends the session of the one it replaces.
         closeSession(.stopped)
         plan = newPlan
+        armedCartridgeRecord = request.cartridgeRecord
         state = .armed
         lastStopReason = nil
         elapsedBeforeRunNs = 0
@@ -393,6 +403,7 @@ public struct SafetySupervisor: Sendable {
         if !interlocks.cartridgePresent { return .failure(Refusal(.interlock, "no cartridge is seated")) }
         if !config.calibrated { return .failure(notCalibrated()) }
         if let refusal = cartridgeRefusal() { return .failure(refusal) }
+        if let refusal = armedCartridgeRecord?.refusal(for: cartridge, claimed: claimedSerial) { return .failure(refusal) }
         guard let measured = depth.trustedDepth(nowNs: nowNs, config: config) else {
             return .failure(Refusal(.sensorInvalid, "no trusted depth reading"))
         }

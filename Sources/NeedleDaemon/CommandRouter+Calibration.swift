@@ -66,7 +66,7 @@ extension CommandRouter {
         }
         logger.notice("depth calibration stored and in use", metadata: [
             "zero_counts": "\(candidate.zeroCounts)", "mm_per_count": "\(candidate.mmPerCount)",
-            "span_depth_mm": "\(depthMM)", "file": "\(store.path)", "uid": "\(peer.uid)", "pid": "\(peer.pid)",
+            "span_depth_mm": "\(logText(depthMM))", "file": "\(store.path)", "uid": "\(peer.uid)", "pid": "\(peer.pid)",
         ])
         return .success(.message("calibrated: \(described); stored in \(store.path) and in use"))
     }

@@ -143,19 +143,25 @@ public final class CommandRouter: RequestHandler {
             // the core checks it again from this flag.
             let clinician = role(of: peer).map { $0 >= .clinician } ?? false
             let evidence: IntervalEvidence?
-            switch intervalEvidence(area: args.area) {
+            switch intervalEvidence(area: args.area, client: args.client) {
             case .success(let read): evidence = read
+            case .failure(let refusal): return .failure(logRefused(refusal, peer: peer))
+            }
+            let cartridgeRecord: CartridgeRecordEvidence?
+            switch cartridgeEvidence() {
+            case .success(let read): cartridgeRecord = read
             case .failure(let refusal): return .failure(logRefused(refusal, peer: peer))
             }
             beforeArmForTesting?()
             let request = PlanRequest(
                 targetDepthMM: args.depthMM, speedLevel: args.speed, area: args.area, durationS: args.durationS,
-                override: args.override, interval: evidence)
+                override: args.override, interval: evidence, client: args.client, cartridgeRecord: cartridgeRecord)
             let result = run(.armRequest(request, clinician: clinician), peer: peer)
             if case .success = result { records?.noteArmed(by: peer.uid) }
             return result
         case .history(let arguments): return history(arguments)
-        case .plan: return treatmentPlan()
+        case .plan(let arguments): return treatmentPlan(client: arguments.client)
+        case .session(let arguments): return session(arguments)
         // An operator's selftest is the full test: the only way the motor step's spin runs.
         case .selftest: return run(.selfTest(includeMotor: true), peer: peer)
         case .calibrate(let step): return calibrate(step, peer: peer)
@@ -206,7 +212,7 @@ public final class CommandRouter: RequestHandler {
     private func journalOverride(peer: PeerCredentials) {
         let plan = loop.status().plan
         logger.notice("plan armed with a clinician override of the area's limits", metadata: [
-            "area": "\(plan?.area ?? "none")", "depth_mm": "\(plan.map { String($0.targetDepthMM) } ?? "none")",
+            "area": "\(plan?.area ?? "none")", "client": "\(plan?.client ?? "-")", "depth_mm": "\(plan.map { logText($0.targetDepthMM) } ?? "none")",
             "uid": "\(peer.uid)", "pid": "\(peer.pid)",
         ])
     }

@@ -70,7 +70,7 @@ public final class Daemon: Sendable {
         do { store = try TreatmentRecordStore(path: state.path + "/treatments.sqlite") } catch {
             throw .state(path: state.path + "/treatments.sqlite", reason: "treatment records: \(error)")
         }
-        let recorder = TreatmentRecorder(store: store, wallClock: SystemWallClock(), logger: logger)
+        let recorder = TreatmentRecorder(store: store, wallClock: SystemWallClock(), logger: logger, backend: pen.kind.rawValue)
         do { try recorder.recoverInterrupted() } catch {
             throw .state(path: state.path + "/treatments.sqlite", reason: "closing interrupted sessions: \(error)")
         }

@@ -35,10 +35,10 @@ public struct EventJournal: Sendable {
                 "fault latched: motor off",
                 metadata: [
                     "fault": "\(fault.code)",
-                    "depth_mm": "\(status.depthMM.map { String($0) } ?? "none")",
+                    "depth_mm": "\(status.depthMM.map(logText) ?? "none")",
                     "mode": "\(status.mode.rawValue)",
-                    "stroke_rate_hz": "\(status.strokeRateHz)",
-                    "duty": "\(status.duty)",
+                    "stroke_rate_hz": "\(logText(status.strokeRateHz))",
+                    "duty": "\(logText(status.duty))",
                     "strokes": "\(status.strokes)",
                 ])
         }
@@ -46,7 +46,7 @@ public struct EventJournal: Sendable {
             var metadata: Logger.Metadata = ["from": "\(last.state.rawValue)", "to": "\(status.state.rawValue)"]
             if let reason = status.lastStopReason, last.state == .running { metadata["reason"] = "\(reason.rawValue)" }
             if let plan = status.plan {
-                metadata["target_mm"] = "\(plan.targetDepthMM)"
+                metadata["target_mm"] = "\(logText(plan.targetDepthMM))"
                 metadata["speed"] = "\(plan.speedLevel)"
                 if let area = plan.area { metadata["area"] = "\(area)" }
             }

@@ -17,7 +17,7 @@ struct ArgumentReader {
     }
 
     /// The value of `field`, or nil when absent or JSON null.
-    private mutating func take(_ field: String) -> JSONValue? {
+    mutating func take(_ field: String) -> JSONValue? {
         consumed.insert(field)
         guard let value = fields[field], value != .null else { return nil }
         return value

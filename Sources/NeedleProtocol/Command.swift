@@ -16,12 +16,14 @@ public enum Command: Sendable, Hashable {
     /// The treatment records, optionally of one area and from a date on.
     case history(HistoryArguments)
     /// Each area's preset, sessions so far and next allowed date.
-    case plan
+    case plan(PlanArguments)
+    /// One session's record with its depth and stroke-rate trace (for `needlectl report`).
+    case session(SessionArguments)
     case sim(SimAction)
 
     /// The `cmd` strings of the wire.
     public enum Name: String, Sendable, CaseIterable, Hashable {
-        case status, watch, arm, disarm, start, stop, mode, clear, calibrate, selftest, history, plan, sim
+        case status, watch, arm, disarm, start, stop, mode, clear, calibrate, selftest, history, plan, session, sim
     }
 
     /// Builds a command from the wire's `cmd` and `args`.
@@ -46,7 +48,8 @@ public enum Command: Sendable, Hashable {
         case .calibrate: self = .calibrate(try CalibrationStep(reading: &reader))
         case .selftest: self = .selftest
         case .history: self = .history(try HistoryArguments(reading: &reader))
-        case .plan: self = .plan
+        case .plan: self = .plan(try PlanArguments(reading: &reader))
+        case .session: self = .session(try SessionArguments(reading: &reader))
         case .sim: self = .sim(try SimAction(reading: &reader))
         }
         try reader.finish()
@@ -66,6 +69,7 @@ public enum Command: Sendable, Hashable {
         case .selftest: .selftest
         case .history: .history
         case .plan: .plan
+        case .session: .session
         case .sim: .sim
         }
     }
@@ -73,8 +77,10 @@ public enum Command: Sendable, Hashable {
     /// The `args` object of the wire form.
     public var arguments: [String: JSONValue] {
         switch self {
-        case .status, .disarm, .start, .stop, .clear, .selftest, .plan: [:]
+        case .status, .disarm, .start, .stop, .clear, .selftest: [:]
+        case .plan(let plan): plan.arguments
         case .history(let history): history.arguments
+        case .session(let session): session.arguments
         case .watch(let watch): watch.arguments
         case .arm(let arm): arm.arguments
         case .mode(let mode): ["mode": .string(mode.rawValue)]

@@ -37,23 +37,29 @@ public struct ArmArguments: Sendable, Hashable {
     public let durationS: Double?
     /// Treat outside the area's limits: only a clinician may ask for it.
     public let override: Bool
+    /// The clinic's pseudonymous reference of the person treated (see `ClientReference`);
+    /// required in clinical mode (the core refuses `client_required`), optional at home.
+    public let client: String?
 
     public init(
         depthMM: Double? = nil, speed: Int? = nil, area: String? = nil, durationS: Double? = nil,
-        override: Bool = false
+        override: Bool = false, client: String? = nil
     ) throws(ProtocolError) {
         let unchecked = ArmArguments(
-            unchecked: depthMM, speed: speed, area: area, durationS: durationS, override: override)
+            unchecked: depthMM, speed: speed, area: area, durationS: durationS, override: override, client: client)
         var reader = ArgumentReader(command: "arm", args: unchecked.arguments)
         self = try Self(reading: &reader)
     }
 
-    private init(unchecked depthMM: Double?, speed: Int?, area: String?, durationS: Double?, override: Bool) {
+    private init(
+        unchecked depthMM: Double?, speed: Int?, area: String?, durationS: Double?, override: Bool, client: String?
+    ) {
         self.depthMM = depthMM
         self.speed = speed
         self.area = area
         self.durationS = durationS
         self.override = override
+        self.client = client
     }
 
     init(reading reader: inout ArgumentReader) throws(ProtocolError) {
@@ -62,6 +68,7 @@ public struct ArmArguments: Sendable, Hashable {
         area = try reader.optionalString("area", maxLength: Self.maxAreaLength)
         durationS = try reader.optionalNumber("duration_s", in: 0...Self.maxDurationS, aboveZero: true)
         override = try reader.optionalBool("override") ?? false
+        client = try ClientReference.read("client", command: "arm", from: &reader)
         // Unknown keys first: a misspelt `depth_mm` is better named as such than reported
         // as a missing depth.
         try reader.finish()
@@ -79,6 +86,7 @@ public struct ArmArguments: Sendable, Hashable {
         if let area { fields["area"] = .string(area) }
         if let durationS { fields["duration_s"] = .number(durationS) }
         if override { fields["override"] = .bool(true) }
+        if let client { fields["client"] = .string(client) }
         return fields
     }
 }

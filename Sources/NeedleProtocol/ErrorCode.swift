@@ -44,4 +44,11 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, Hashable {
     /// The calendar clock reads earlier than the newest treatment record (a board without an
     /// RTC that booted before its clock was set): nothing is armed until the clock is set.
     case clockNotSet = "clock_not_set"
+    /// Clinical mode treats many people with one pen: an `arm` there must name its client.
+    case clientRequired = "client_required"
+    /// A client reference that is not 1–32 letters, digits, `-` or `_` (it is pseudonymous:
+    /// the pen refuses anything that could be a name with spaces or punctuation).
+    case invalidClient = "invalid_client"
+    /// `session`: no treatment record has that id.
+    case unknownSession = "unknown_session"
 }

@@ -17,7 +17,8 @@ enum RecordSchema {
     }
 
     static let migrations: [Migration] = [
-        Migration(identifier: "v1", sql: v1)
+        Migration(identifier: "v1", sql: v1),
+        Migration(identifier: "v2-clients", sql: v2Clients),
     ]
 
     /// GRDB's own definition of the table, so a file created here is one GRDB reads too.
@@ -58,6 +59,19 @@ enum RecordSchema {
         BEGIN
             SELECT RAISE(ABORT, 'closed treatment sessions are immutable');
         END;
+        """
+}
+
+extension RecordSchema {
+    /// Issue 12: whom a session treated (the clinic's pseudonymous reference; null at home
+    /// and in every row written before it) and which backend wrote it (`simulated` or
+    /// `linux`; null before). The indexes serve the per-client interval guard and `plan`,
+    /// and the cartridge-reuse check by serial. Rows of v1 files stay as they were.
+    static let v2Clients = """
+        ALTER TABLE treatment_session ADD COLUMN client TEXT;
+        ALTER TABLE treatment_session ADD COLUMN backend TEXT;
+        CREATE INDEX treatment_session_client_area_started ON treatment_session (client, area, started_at_ms);
+        CREATE INDEX treatment_session_cartridge ON treatment_session (cartridge_serial);
         """
 }
 

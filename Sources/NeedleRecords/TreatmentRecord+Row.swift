@@ -24,6 +24,8 @@ extension TreatmentRecord {
         case cartridgeLot = "cartridge_lot"
         case override
         case peerUID = "peer_uid"
+        case client
+        case backend
 
         /// Every column but `id`, which the database assigns.
         static let written = allCases.dropFirst()
@@ -36,7 +38,7 @@ extension TreatmentRecord {
             SQLiteValue(area), SQLiteValue(targetDepthMM), SQLiteValue(depthMinMM), SQLiteValue(depthMeanMM),
             SQLiteValue(depthMaxMM), SQLiteValue(speedLevel), SQLiteValue(meanStrokeRateHz), SQLiteValue(strokes),
             SQLiteValue(motorOnS), SQLiteValue(endReason), SQLiteValue(cartridgeSerial), SQLiteValue(cartridgeLot),
-            SQLiteValue(override), SQLiteValue(peerUID),
+            SQLiteValue(override), SQLiteValue(peerUID), SQLiteValue(client), SQLiteValue(backend),
         ]
     }
 
@@ -78,7 +80,9 @@ extension TreatmentRecord {
             cartridgeSerial: try row.optional(.cartridgeSerial),
             cartridgeLot: try row.optional(.cartridgeLot),
             override: try row.value(.override),
-            peerUID: try row.optional(.peerUID))
+            peerUID: try row.optional(.peerUID),
+            client: try row.optional(.client),
+            backend: try row.optional(.backend))
     }
 }
 

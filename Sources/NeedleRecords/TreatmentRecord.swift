@@ -38,6 +38,11 @@ public struct TreatmentRecord: Sendable, Equatable {
     public var override: Bool
     /// The uid of the control-socket client that armed the session.
     public var peerUID: Int?
+    /// Whom the session treated: the clinic's pseudonymous reference (nil at home).
+    public var client: String?
+    /// `simulated` or `linux`: whether the session ran on the simulated pen (nil in rows
+    /// written before issue 12).
+    public var backend: String?
 
     /// Everything but the start, mode, depth and speed defaults to what a session that has
     /// just opened looks like: no id yet, no end, no samples, no strokes.
@@ -60,8 +65,12 @@ public struct TreatmentRecord: Sendable, Equatable {
         cartridgeSerial: String? = nil,
         cartridgeLot: String? = nil,
         override: Bool = false,
-        peerUID: Int? = nil
+        peerUID: Int? = nil,
+        client: String? = nil,
+        backend: String? = nil
     ) {
+        self.client = client
+        self.backend = backend
         self.id = id
         self.startedAtMs = startedAtMs
         self.endedAtMs = endedAtMs

@@ -3,9 +3,15 @@
 extension TreatmentRecordStore {
     /// Sessions, open and closed, in the order they started (ties by id), optionally only
     /// those of one area and those that started at or after `sinceMs`.
-    public func history(area: String? = nil, sinceMs: Int64? = nil) throws(RecordStoreError) -> [TreatmentRecord] {
+    public func history(area: String? = nil, sinceMs: Int64? = nil, client: String? = nil) throws(RecordStoreError)
+        -> [TreatmentRecord]
+    {
         var conditions: [String] = []
         var arguments: [SQLiteValue] = []
+        if let client {
+            conditions.append("client = ?")
+            arguments.append(.text(client))
+        }
         if let area {
             conditions.append("area = ?")
             arguments.append(.text(area))
@@ -30,6 +36,27 @@ extension TreatmentRecordStore {
         }
     }
 
+    /// When `client`'s last session on `area` started; nil if that client never had it
+    /// treated. The interval guard counts these in clinical mode.
+    public func lastStartMs(area: String, client: String) throws(RecordStoreError) -> Int64? {
+        try read("read last start of \(area) for a client") { db in
+            try db.fetchOne(
+                "SELECT MAX(started_at_ms) AS last FROM treatment_session WHERE client = ? AND area = ?",
+                [.text(client), .text(area)]
+            ) { row in try row.optional("last") as Int64? } ?? nil
+        }
+    }
+
+    /// The first session that used the cartridge `serial`, or nil if none did: a serial in
+    /// the records is a used cartridge, whatever its EEPROM's marker says.
+    public func firstSession(cartridgeSerial serial: String) throws(RecordStoreError) -> Int64? {
+        try read("look up cartridge \(serial)") { db in
+            try db.fetchOne(
+                "SELECT MIN(id) AS first FROM treatment_session WHERE cartridge_serial = ?", [.text(serial)]
+            ) { row in try row.optional("first") as Int64? } ?? nil
+        }
+    }
+
     /// When the newest session of any area (or of none) started; nil without records. A
     /// calendar clock earlier than this is not set (the interval guard refuses on it).
     public func newestStartMs() throws(RecordStoreError) -> Int64? {
@@ -42,17 +69,18 @@ extension TreatmentRecordStore {
 
     /// One summary per treated area, by area name. Sessions armed by depth only (no area)
     /// are not counted anywhere here.
-    public func sessionsByArea() throws(RecordStoreError) -> [AreaSummary] {
+    /// With `client`, only that client's sessions (the course of one person).
+    public func sessionsByArea(client: String? = nil) throws(RecordStoreError) -> [AreaSummary] {
         try read("summarize sessions by area") { db in
             try db.fetchAll(
                 """
                 SELECT area, COUNT(*) AS sessions,
                        MIN(started_at_ms) AS first_start_ms, MAX(started_at_ms) AS last_start_ms
                 FROM treatment_session
-                WHERE area IS NOT NULL
+                WHERE area IS NOT NULL\(client == nil ? "" : " AND client = ?")
                 GROUP BY area
                 ORDER BY area
-                """
+                """, client.map { [SQLiteValue.text($0)] } ?? []
             ) { row in
                 AreaSummary(
                     area: try row.value("area"),

@@ -48,6 +48,7 @@ public final class TreatmentRecordStore: Sendable {
     private init(path: String, onDisk: Bool) throws(RecordStoreError) {
         let db: SQLiteConnection
         do {
+            if onDisk { try Self.restrictToOwner(path) }
             db = try SQLiteConnection(path: path)
             try Self.configure(db, path: path, onDisk: onDisk)
             try RecordSchema.migrate(db, path: path)
@@ -79,6 +80,20 @@ public final class TreatmentRecordStore: Sendable {
             }
         }
         try db.executeScript("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
+    }
+
+    /// Records are health data: the file is created (or, from an older needled, made)
+    /// owner-only before SQLite opens it, whatever the process umask. SQLite gives the WAL
+    /// and SHM files it creates the database's mode; ones left by an older run are narrowed
+    /// here too.
+    static func restrictToOwner(_ path: String) throws {
+        let fd = openOwnerOnly(path)
+        guard fd >= 0 else { return }  // SQLite's own open names the problem
+        defer { close(fd) }
+        guard fchmod(fd, 0o600) == 0 else {
+            throw RecordStoreError.cannotOpen(path: path, reason: "cannot make it owner-only: \(String(cString: strerror(errno)))")
+        }
+        for suffix in ["-wal", "-shm"] { chmod(path + suffix, 0o600) }
     }
 
     /// SQLite says only "unable to open database file" when the directory is missing;
@@ -123,4 +138,10 @@ public final class TreatmentRecordStore: Sendable {
             throw RecordStoreError(wrapping: error, operation: operation)
         }
     }
+}
+
+/// `open(2)` creating the file 0600 (a free function: inside the store, `open` names its
+/// own method).
+private func openOwnerOnly(_ path: String) -> Int32 {
+    open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
 }

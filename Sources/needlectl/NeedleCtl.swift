@@ -21,11 +21,12 @@ struct NeedleCtl: ParsableCommand {
         discussion: """
             Exit codes: 0 done, 1 refused by the daemon, 2 usage, 3 daemon unreachable.
             The socket is --socket, else $NEEDLED_SOCKET, else /run/needled/control.sock.
+            --socket and --json may be given before the subcommand or after it.
             """,
         subcommands: [
             StatusCommand.self, WatchCommand.self, ArmCommand.self, DisarmCommand.self, StartCommand.self,
             StopCommand.self, ModeCommand.self, ClearCommand.self, CalibrateCommand.self, SelftestCommand.self,
-            HistoryCommand.self, ExportCommand.self, PlanCommand.self, SimCommand.self,
+            HistoryCommand.self, ExportCommand.self, PlanCommand.self, ReportCommand.self, SimCommand.self,
         ])
 
     /// Parses, runs, and exits with needlectl's codes: argument-parser reports usage errors as
@@ -34,7 +35,7 @@ struct NeedleCtl: ParsableCommand {
         // A daemon that closes mid-request must give exit 3, not death by SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(GlobalArgumentOrder.normalized(Array(CommandLine.arguments.dropFirst())))
             try command.run()
             terminate(Exit.done)
         } catch {

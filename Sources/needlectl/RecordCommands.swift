@@ -22,13 +22,16 @@ struct HistoryCommand: ParsableCommand {
     @Option(help: "Only sessions started on or after this day (YYYY-MM-DD, UTC) or time (ISO 8601).")
     var since: String?
 
+    @Option(help: "Only this client's sessions.")
+    var client: String?
+
     func validate() throws { _ = try command() }
 
     func command() throws -> Command {
-        try HistoryCommand.command(area: area, since: since)
+        try HistoryCommand.command(area: area, since: since, client: client)
     }
 
-    static func command(area: String?, since: String?) throws -> Command {
+    static func command(area: String?, since: String?, client: String?) throws -> Command {
         var sinceS: Int64?
         if let since {
             guard let parsed = UTCTime.parse(since) else {
@@ -36,7 +39,7 @@ struct HistoryCommand: ParsableCommand {
             }
             sinceS = parsed
         }
-        do throws(ProtocolError) { return .history(try HistoryArguments(area: area, sinceS: sinceS)) } catch {
+        do throws(ProtocolError) { return .history(try HistoryArguments(area: area, sinceS: sinceS, client: client)) } catch {
             throw ValidationError(error.message)
         }
     }
@@ -62,10 +65,14 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Only sessions started on or after this day (YYYY-MM-DD, UTC).")
     var since: String?
 
-    func validate() throws { _ = try HistoryCommand.command(area: area, since: since) }
+    @Option(help: "Only this client's sessions.")
+    var client: String?
+
+    func validate() throws { _ = try HistoryCommand.command(area: area, since: since, client: client) }
 
     func run() throws {
-        let payload = try Client.execute(try HistoryCommand.command(area: area, since: since), options: global)
+        let payload = try Client.execute(
+            try HistoryCommand.command(area: area, since: since, client: client), options: global)
         let rows = RecordTable.sessions(payload)
         if let error = Self.write(RecordTable.csv(rows), to: csv) {
             printError("error: cannot write \(csv): \(error)")
@@ -74,21 +81,9 @@ struct ExportCommand: ParsableCommand {
         print("\(rows.count) session\(rows.count == 1 ? "" : "s") written to \(csv)")
     }
 
-    /// Foundation's atomic write: a temporary file renamed over the target, so a failed
-    /// export never leaves half a file where a previous export was.
+    /// Owner-only and atomic (`OwnerOnlyFile`); nil on success, else why.
     static func write(_ text: String, to path: String) -> String? {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            return nil
-        } catch let error as CocoaError {
-            // FoundationEssentials has no localized descriptions: name the errno it wraps.
-            if let posix = error.userInfo["NSUnderlyingError"] as? POSIXError {
-                return String(cString: strerror(posix.code.rawValue))
-            }
-            return "\(error.code)"
-        } catch {
-            return "\(error)"
-        }
+        OwnerOnlyFile.save(text, to: path)
     }
 }
 
@@ -98,8 +93,19 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(help: "One client's course: that client's sessions per area and next allowed dates.")
+    var client: String?
+
+    func validate() throws { _ = try arguments() }
+
+    private func arguments() throws -> PlanArguments {
+        do throws(ProtocolError) { return try PlanArguments(client: client) } catch {
+            throw ValidationError(error.message.replacingArgumentNames())
+        }
+    }
+
     func run() throws {
-        let payload = try Client.execute(.plan, options: global)
+        let payload = try Client.execute(.plan(try arguments()), options: global)
         print(global.json ? Client.jsonText(payload) : RecordTable.plan(payload))
     }
 }

@@ -7,7 +7,7 @@ enum RecordTable {
     static let csvColumns = [
         "id", "started_at", "ended_at", "mode", "area", "target_depth_mm", "depth_min_mm", "depth_mean_mm",
         "depth_max_mm", "speed", "mean_stroke_rate_hz", "strokes", "motor_on_s", "end_reason", "cartridge_serial",
-        "cartridge_lot", "override", "uid",
+        "cartridge_lot", "override", "uid", "client", "backend",
     ]
 
     static func sessions(_ payload: ResultPayload) -> [[String: JSONValue]] {
@@ -41,12 +41,13 @@ enum RecordTable {
     /// One line per session.
     static func human(_ rows: [[String: JSONValue]]) -> String {
         guard !rows.isEmpty else { return "no treatment sessions recorded" }
-        let header = ["#", "started (UTC)", "area", "mode", "target", "measured min/mean/max", "strokes", "time", "end", "cartridge (lot)", "override"]
+        let header = ["#", "started (UTC)", "client", "area", "mode", "target", "measured min/mean/max", "strokes", "time", "end", "cartridge (lot)", "override"]
         var table = [header]
         for row in rows {
             let measured = ["depth_min_mm", "depth_mean_mm", "depth_max_mm"].map { text(row[$0]) }
             table.append([
-                text(row["id"]), text(row["started_at"]), text(row["area"]).isEmpty ? "-" : text(row["area"]),
+                text(row["id"]), text(row["started_at"]), text(row["client"]).isEmpty ? "-" : text(row["client"]),
+                text(row["area"]).isEmpty ? "-" : text(row["area"]),
                 text(row["mode"]), text(row["target_depth_mm"]) + " mm",
                 measured.allSatisfy(\.isEmpty) ? "-" : measured.joined(separator: "/") + " mm",
                 text(row["strokes"]), text(row["motor_on_s"]) + " s",
@@ -72,7 +73,8 @@ enum RecordTable {
                 text(area["next_allowed"]).isEmpty ? "now" : text(area["next_allowed"]),
             ])
         }
-        let heading = "\(text(fields["mode"])) mode; sessions on one area at least \(text(fields["minimum_interval_days"])) days apart (course: \(text(fields["recommended_sessions"])) sessions)"
+        let client = text(fields["client"])
+        let heading = (client.isEmpty ? "" : "client \(client): ") + "\(text(fields["mode"])) mode; sessions on one area at least \(text(fields["minimum_interval_days"])) days apart (course: \(text(fields["recommended_sessions"])) sessions)"
         return heading + "\n" + align(table)
     }
 

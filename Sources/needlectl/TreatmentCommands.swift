@@ -24,11 +24,14 @@ struct ArmCommand: ParsableCommand {
     @Flag(help: "Treat outside the area's depth range (clinicians only).")
     var override = false
 
+    @Option(help: "The client's reference (1–32 letters, digits, - or _; never a name). Required in clinical mode.")
+    var client: String?
+
     func validate() throws { _ = try command() }
 
     private func command() throws -> Command {
         do {
-            return .arm(try ArmArguments(depthMM: depth, speed: speed, area: area, durationS: duration, override: override))
+            return .arm(try ArmArguments(depthMM: depth, speed: speed, area: area, durationS: duration, override: override, client: client))
         } catch {
             throw ValidationError(error.message.replacingArgumentNames())
         }
@@ -81,7 +84,7 @@ extension String {
         var text = self
         for (wire, option) in [
             ("depth_mm", "--depth"), ("duration_s", "--duration"), ("speed", "--speed"), ("area", "--area"),
-            ("interval_ms", "--interval-ms"), ("override", "--override"),
+            ("interval_ms", "--interval-ms"), ("override", "--override"), ("client", "--client"),
         ] {
             text = text.replacingAll(wire, with: option)
         }

@@ -94,7 +94,9 @@ struct CoreHarness {
     mutating func run(target: Double, mode: Mode = .home, speed: Int = 5, durationS: Double? = nil) throws {
         if mode != supervisor.mode { _ = try command(.setMode(mode, authorized: true)).get() }
         settle(at: target)
-        _ = try command(.arm(Plan(targetDepthMM: target, speedLevel: speed, durationS: durationS))).get()
+        // Clinical mode arms no plan without a client.
+        let client = mode == .clinical ? "C-1" : nil
+        _ = try command(.arm(Plan(targetDepthMM: target, speedLevel: speed, durationS: durationS, client: client))).get()
         _ = try command(.start).get()
         tick(depth: target)
     }

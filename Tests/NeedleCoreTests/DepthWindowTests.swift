@@ -35,11 +35,11 @@ struct DepthWindowTests {
         var h = CoreHarness()
         _ = try h.command(.setMode(.clinical, authorized: true)).get()
         for ok in [1.00, 2.95] {
-            #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: ok)))) == nil, "target \(ok)")
+            #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: ok, client: "C-1")))) == nil, "target \(ok)")
         }
         _ = h.command(.disarm)
         for bad in [0.95, 0.99, 2.96, 3.00, 3.05] {
-            #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: bad)))) == .depthOutOfRange, "target \(bad)")
+            #expect(h.refusalCode(h.command(.arm(Plan(targetDepthMM: bad, client: "C-1")))) == .depthOutOfRange, "target \(bad)")
             #expect(h.supervisor.state == .idle)
         }
     }

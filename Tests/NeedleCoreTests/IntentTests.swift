@@ -49,7 +49,7 @@ struct IntentTests {
         var h = CoreHarness()
         _ = try h.command(.setMode(.clinical, authorized: true)).get()
         h.settle(at: 1.5)
-        _ = try h.command(.arm(Plan(targetDepthMM: 1.5))).get()
+        _ = try h.command(.arm(Plan(targetDepthMM: 1.5, client: "C-1"))).get()
         #expect(h.refusalCode(h.command(.setMode(.home, authorized: true))) == .busy)
         #expect(h.supervisor.mode == .clinical)
         // The collar has moved beyond the clinical limit since arming: start refuses.

@@ -88,14 +88,16 @@ struct IntervalGuardTests {
     func supervisorJudgesInItsMode() throws {
         var h = CoreHarness()
         h.settle(at: 0.5)
-        let evidence = IntervalEvidence(rule: guard28, area: "cheeks", lastAreaSessionS: last, newestRecordS: last, nowS: last + 27 * day)
+        let evidence = IntervalEvidence(
+            rule: guard28, area: "cheeks", lastAreaSessionS: last, client: "C-1", lastClientAreaSessionS: last,
+            newestRecordS: last, nowS: last + 27 * day)
         // Home mode: the clinician's override does not lift the interval.
-        let home = h.command(.armRequest(PlanRequest(area: "cheeks", override: true, interval: evidence), clinician: true))
+        let home = h.command(.armRequest(PlanRequest(area: "cheeks", override: true, interval: evidence, client: "C-1"), clinician: true))
         #expect(h.refusalCode(home) == .tooSoon)
         #expect(h.supervisor.state == .idle)
         // Clinical mode: it does.
         _ = try h.command(.setMode(.clinical, authorized: true)).get()
-        _ = try h.command(.armRequest(PlanRequest(area: "cheeks", override: true, interval: evidence), clinician: true)).get()
+        _ = try h.command(.armRequest(PlanRequest(area: "cheeks", override: true, interval: evidence, client: "C-1"), clinician: true)).get()
         #expect(h.supervisor.state == .armed)
     }
 

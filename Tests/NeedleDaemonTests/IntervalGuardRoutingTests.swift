@@ -83,13 +83,13 @@ struct IntervalGuardRoutingTests {
         // Forehead in clinical mode: its 0.25–0.75 mm range is outside 1.00–2.95, so use cheeks.
         var session = TreatmentRecord(
             startedAtMs: wall.nowUnixMs(), updatedAtMs: wall.nowUnixMs(), mode: "clinical", area: "cheeks",
-            targetDepthMM: 1.5, speedLevel: 5)
+            targetDepthMM: 1.5, speedLevel: 5, client: "C-1")
         session.id = try r.records?.store.open(session)
         wall.advance(days: 27)
-        let refused = r.handle(.arm(try ArmArguments(area: "cheeks")), from: Self.clinician)
+        let refused = r.handle(.arm(try ArmArguments(area: "cheeks", client: "C-1")), from: Self.clinician)
         #expect(code(refused) == .tooSoon)
         #expect(message(refused).contains("override"))
-        let armed = r.handle(.arm(try ArmArguments(area: "cheeks", override: true)), from: Self.clinician)
+        let armed = r.handle(.arm(try ArmArguments(area: "cheeks", override: true, client: "C-1")), from: Self.clinician)
         #expect(code(armed) == nil, "\(message(armed))")
         #expect(h.loop.status().plan?.override == true)
     }
@@ -106,10 +106,10 @@ struct IntervalGuardRoutingTests {
         #expect(h.loop.status().mode == .clinical)
         var session = TreatmentRecord(
             startedAtMs: wall.nowUnixMs(), updatedAtMs: wall.nowUnixMs(), mode: "clinical", area: "cheeks",
-            targetDepthMM: 1.5, speedLevel: 5)
+            targetDepthMM: 1.5, speedLevel: 5, client: "C-1")
         session.id = try r.records?.store.open(session)
         wall.advance(days: 27)
-        let refused = r.handle(.arm(try ArmArguments(depthMM: 0.6, area: "cheeks", override: true)), from: Self.clinician)
+        let refused = r.handle(.arm(try ArmArguments(depthMM: 0.6, area: "cheeks", override: true, client: "C-1")), from: Self.clinician)
         #expect(h.loop.status().mode == .home, "the hook switched the mode before the arm")
         #expect(code(refused) == .tooSoon, "\(refused)")
         #expect(h.loop.status().state == .idle)
@@ -132,5 +132,81 @@ struct IntervalGuardRoutingTests {
         wall.advance(days: 69)
         #expect(code(r.handle(.arm(try ArmArguments(area: "forehead")), from: Self.operator)) == nil)
         #expect(h.loop.status().state == .armed)
+    }
+}
+
+/// Issue 12: the interval per client and area, through the router and the records.
+@Suite("Interval guard per client, from the records")
+struct ClientIntervalRoutingTests {
+    let base = IntervalGuardRoutingTests()
+    var wall: ManualWallClock { base.wall }
+
+    func clinicalRouter() throws -> (CommandRouter, SimLoopHarness, TreatmentRecordStore) {
+        let (r, h, store) = try base.router()
+        _ = r.handle(.mode(.clinical), from: IntervalGuardRoutingTests.clinician)
+        h.tick(5)
+        return (r, h, store)
+    }
+
+    /// A closed cheeks session of `client` that started now.
+    func treated(_ store: TreatmentRecordStore, client: String?) throws {
+        let now = wall.nowUnixMs()
+        var session = TreatmentRecord(
+            startedAtMs: now, updatedAtMs: now, mode: "clinical", area: "cheeks", targetDepthMM: 1.5, speedLevel: 5,
+            client: client)
+        session.id = try store.open(session)
+        session.endedAtMs = now + 60_000
+        session.endReason = "completed"
+        try store.update(session)
+    }
+
+    func code(_ result: Result<ResultPayload, ProtocolError>) -> ErrorCode? {
+        if case .failure(let error) = result { error.code } else { nil }
+    }
+
+    @Test("clinical: two clients on the same area the same day are both allowed; the same client again is too_soon")
+    func twoClientsSameDay() throws {
+        let (r, h, store) = try clinicalRouter()
+        try treated(store, client: "C-1")
+        wall.advance(ms: 2 * 3_600_000)
+        let clinician = IntervalGuardRoutingTests.clinician
+        let other = r.handle(.arm(try ArmArguments(area: "cheeks", client: "C-2")), from: clinician)
+        #expect(code(other) == nil, "\(other)")
+        #expect(h.loop.status().plan?.client == "C-2")
+        _ = r.handle(.disarm, from: clinician)
+        let same = r.handle(.arm(try ArmArguments(area: "cheeks", client: "C-1")), from: clinician)
+        #expect(code(same) == .tooSoon)
+        if case .failure(let error) = same { #expect(error.message.contains("client C-1"), "\(error.message)") }
+        #expect(h.loop.status().state == .idle)
+    }
+
+    @Test("clinical: arm without --client is refused client_required and changes nothing")
+    func clinicalWithoutClient() throws {
+        let (r, h, _) = try clinicalRouter()
+        let refused = r.handle(.arm(try ArmArguments(area: "cheeks")), from: IntervalGuardRoutingTests.clinician)
+        #expect(code(refused) == .clientRequired)
+        #expect(h.loop.status().state == .idle)
+        #expect(h.loop.status().plan == nil)
+    }
+
+    @Test("history and plan take --client: only that client's sessions and course")
+    func perClientQueries() throws {
+        let (r, _, store) = try clinicalRouter()
+        try treated(store, client: "C-1")
+        try treated(store, client: "C-2")
+        try treated(store, client: "C-2")
+        let clinician = IntervalGuardRoutingTests.clinician
+        guard case .success(.json(.object(let history))) = r.handle(.history(try HistoryArguments(client: "C-2")), from: clinician),
+              case .array(let rows)? = history["sessions"]
+        else { Issue.record("no history"); return }
+        #expect(rows.count == 2)
+        #expect(rows.allSatisfy { if case .object(let row) = $0 { row["client"] == .string("C-2") } else { false } })
+        guard case .success(.json(.object(let plan))) = r.handle(.plan(try PlanArguments(client: "C-1")), from: clinician),
+              case .array(let areas)? = plan["areas"]
+        else { Issue.record("no plan"); return }
+        #expect(plan["client"] == .string("C-1"))
+        let cheeks = areas.compactMap { if case .object(let area) = $0, area["area"] == .string("cheeks") { area } else { nil } }.first
+        #expect(cheeks?["sessions"] == .integer(1))
+        #expect(cheeks?["next_allowed"] == .string("2026-12-24"), "\(String(describing: cheeks?["next_allowed"]))")
     }
 }

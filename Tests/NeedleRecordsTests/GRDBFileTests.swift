@@ -24,12 +24,14 @@ struct GRDBFileTests {
             targetDepthMM: 0.25, depthMeanMM: 0.26, speedLevel: 3, strokes: 1400, motorOnS: 11.5, peerUID: 1000),
     ]
 
-    @Test("opens at v1 with every field as written, without recording v1 twice", arguments: fixtures)
+    @Test("opens at v1 with every field as written, without recording v1 twice; migrates forward to today's schema", arguments: fixtures)
     func opens(fixture: String) throws {
         try withTemporaryDirectory { directory in
             let store = try TreatmentRecordStore(path: try copyFixture(fixture, into: directory))
-            #expect(try store.appliedMigrations() == ["v1"])
-            #expect(try migrationRows(store) == ["v1"])
+            #expect(try store.appliedMigrations() == ["v1", "v2-clients"])
+            #expect(try migrationRows(store) == ["v1", "v2-clients"])
+            // Rows from before issue 12 say neither whom they treated nor on which backend.
+            #expect(try store.history().allSatisfy { $0.client == nil && $0.backend == nil })
             #expect(try store.history() == Self.written)
             #expect(try store.sessionsByArea().map(\.area) == ["chin", "forehead"])
         }
@@ -68,7 +70,7 @@ struct GRDBFileTests {
             let v2 = RecordSchema.Migration(identifier: "v2-test", sql: "ALTER TABLE treatment_session ADD COLUMN note TEXT")
             let db = try SQLiteConnection(path: path)
             try RecordSchema.migrate(db, path: path, migrations: RecordSchema.migrations + [v2])
-            #expect(try RecordSchema.appliedIdentifiers(db) == ["v1", "v2-test"])
+            #expect(try RecordSchema.appliedIdentifiers(db) == ["v1", "v2-clients", "v2-test"])
             let notes = try db.fetchAll("SELECT note FROM treatment_session ORDER BY id") { row in
                 try row.optional("note") as String?
             }
@@ -90,7 +92,9 @@ struct GRDBFileTests {
             #expect(try RecordSchema.appliedIdentifiers(db) == ["v1"])
             let columns = try db.fetchAll("PRAGMA table_info(treatment_session)") { row in try row.value("name") as String }
             #expect(!columns.contains("note"))
-            #expect(columns.count == TreatmentRecord.Column.allCases.count)
+            // v1's columns only: the v2-clients migration rolled back with the broken one.
+            #expect(!columns.contains("client") && !columns.contains("backend"))
+            #expect(columns.count == TreatmentRecord.Column.allCases.count - 2)
         }
     }
 }

@@ -63,6 +63,9 @@ struct RecordsScenarioTests {
         #expect(try d.ctl("export", "--csv", csvPath).status == 0)
         let csv = try String(contentsOfFile: csvPath, encoding: .utf8)
         #expect(csv.split(separator: "\r\n").count == 3, "\(csv)")
+        // Health data: owner-only whatever needlectl's umask.
+        let mode = (try FileManager.default.attributesOfItem(atPath: csvPath)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600, "mode \(String(mode ?? 0, radix: 8))")
         let unwritable = try d.ctl("export", "--csv", d.stateDirectory + "/no-such-directory/export.csv")
         #expect(unwritable.status == 1)
         #expect(unwritable.stderr.contains("No such file or directory"), "\(unwritable.stderr)")

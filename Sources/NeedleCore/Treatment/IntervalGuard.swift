@@ -45,21 +45,36 @@ public struct IntervalGuard: Sendable, Equatable {
 /// The supervisor judges it inside `handle`, under the lock that also arms, so the mode the
 /// interval is judged in is the mode the plan is armed in: a mode switch between a check
 /// and the arm cannot carry a clinician's override into home mode.
+///
+/// The interval applies per client and area. The daemon reads both the area's newest
+/// session of any client and the newest of the plan's client; which one counts is decided
+/// here, by the mode the plan arms in: a home pen has one implicit client (whatever
+/// `--client` says, so a home user cannot dodge the interval by varying it); a clinic's
+/// two clients on the same area the same day are two people.
 public struct IntervalEvidence: Sendable, Equatable {
     public var rule: IntervalGuard
     /// The plan's area, when it names a known one.
     public var area: String?
-    /// When the area's newest session started (Unix s); nil if never treated.
+    /// When the area's newest session, of any client, started (Unix s); nil if never treated.
     public var lastAreaSessionS: Int64?
+    /// The client the records were read for (the plan's), or nil.
+    public var client: String?
+    /// When `client`'s newest session on the area started (Unix s); nil if never treated.
+    public var lastClientAreaSessionS: Int64?
     /// When the newest session of any area (or none) started (Unix s); nil without records.
     public var newestRecordS: Int64?
     /// The calendar clock at the request (Unix s).
     public var nowS: Int64
 
-    public init(rule: IntervalGuard, area: String?, lastAreaSessionS: Int64?, newestRecordS: Int64?, nowS: Int64) {
+    public init(
+        rule: IntervalGuard, area: String?, lastAreaSessionS: Int64?, client: String? = nil,
+        lastClientAreaSessionS: Int64? = nil, newestRecordS: Int64?, nowS: Int64
+    ) {
         self.rule = rule
         self.area = area
         self.lastAreaSessionS = lastAreaSessionS
+        self.client = client
+        self.lastClientAreaSessionS = lastClientAreaSessionS
         self.newestRecordS = newestRecordS
         self.nowS = nowS
     }
@@ -68,12 +83,17 @@ public struct IntervalEvidence: Sendable, Equatable {
     /// A clock behind the newest record refuses every plan, with an area or not: the session
     /// it would record would be dated before the ones it follows and fool the next check.
     public func refusal(mode: Mode, override: Bool) -> Refusal? {
-        let newest = [newestRecordS, lastAreaSessionS].compactMap { $0 }.max()
+        let newest = [newestRecordS, lastAreaSessionS, lastClientAreaSessionS].compactMap { $0 }.max()
         if let newest, newest > nowS { return Self.clockNotSet(newestS: newest, nowS: nowS) }
-        guard let area, let last = lastAreaSessionS else { return nil }
+        // Clinical mode with a client: that client's sessions. Home mode, or (defensively)
+        // clinical without one: every session on the area.
+        let perClient = mode == .clinical && client != nil
+        guard let area, let last = perClient ? lastClientAreaSessionS : lastAreaSessionS else { return nil }
         switch rule.check(pastSessionsS: [last], nowS: nowS, mode: mode, override: override) {
         case .allowed, .allowedByOverride: return nil
-        case .tooSoon(let earliestS): return rule.refusal(area: area, earliestS: earliestS, mode: mode)
+        case .tooSoon(let earliestS):
+            let subject = perClient ? "\(area) of client \(client ?? "")" : area
+            return rule.refusal(area: subject, earliestS: earliestS, mode: mode)
         case .clockNotSet(let newestS, let nowS): return Self.clockNotSet(newestS: newestS, nowS: nowS)
         }
     }

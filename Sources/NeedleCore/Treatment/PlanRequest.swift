@@ -16,11 +16,18 @@ public struct PlanRequest: Sendable, Equatable {
     /// The records and calendar time the daemon read for this arm: the supervisor judges the
     /// minimum interval (and a clock behind the records) with it in the mode it arms in.
     public var interval: IntervalEvidence?
+    /// The client treated (checked for its form at the socket); required in clinical mode.
+    public var client: String?
+    /// What the records say about the seated cartridge (nil: a daemon without records).
+    public var cartridgeRecord: CartridgeRecordEvidence?
 
     public init(
         targetDepthMM: Double? = nil, speedLevel: Int? = nil, area: String? = nil, durationS: Double? = nil,
-        override: Bool = false, interval: IntervalEvidence? = nil
+        override: Bool = false, interval: IntervalEvidence? = nil, client: String? = nil,
+        cartridgeRecord: CartridgeRecordEvidence? = nil
     ) {
+        self.cartridgeRecord = cartridgeRecord
+        self.client = client
         self.targetDepthMM = targetDepthMM
         self.speedLevel = speedLevel
         self.area = area
@@ -33,7 +40,7 @@ public struct PlanRequest: Sendable, Equatable {
     public init(_ plan: Plan) {
         self.init(
             targetDepthMM: plan.targetDepthMM, speedLevel: plan.speedLevel, area: plan.area,
-            durationS: plan.durationS, override: plan.override)
+            durationS: plan.durationS, override: plan.override, client: plan.client)
     }
 
     public static let defaultSpeedLevel = 5
@@ -44,8 +51,20 @@ public struct PlanRequest: Sendable, Equatable {
     ///
     /// Refusals: `unauthorized` (override from a non-clinician), `unknown_area`,
     /// `area_unavailable` (none of the area's range lies inside the mode's window),
-    /// `invalid_request` (neither depth nor area), `depth_out_of_range_for_area`.
+    /// `invalid_request` (neither depth nor area), `depth_out_of_range_for_area`,
+    /// `client_required` (clinical mode without a client).
     public func resolve(presets: AreaPresetTable, mode: Mode, clinician: Bool) -> Result<Plan, Refusal> {
+        let resolved = resolveArea(presets: presets, mode: mode, clinician: clinician)
+        // A clinic treats many people with one pen: the interval guard and the records can
+        // only tell them apart by the reference given here. Judged after the area's own
+        // refusals, which say more about what to change.
+        if case .success = resolved, mode == .clinical, client == nil {
+            return .failure(Refusal(.clientRequired, "clinical mode needs the client's reference (--client REF) for every plan"))
+        }
+        return resolved
+    }
+
+    private func resolveArea(presets: AreaPresetTable, mode: Mode, clinician: Bool) -> Result<Plan, Refusal> {
         if override, !clinician {
             return .failure(Refusal(.unauthorized, "only a clinician may override an area's limits"))
         }
@@ -55,7 +74,7 @@ public struct PlanRequest: Sendable, Equatable {
             }
             return .success(Plan(
                 targetDepthMM: depth, speedLevel: speedLevel ?? Self.defaultSpeedLevel, area: nil,
-                durationS: durationS, override: override))
+                durationS: durationS, override: override, client: client))
         }
         guard let known = TreatmentArea(name: name) else {
             return .failure(Refusal(.unknownArea, "unknown area \"\(name)\"; known: \(TreatmentArea.allCases.map(\.rawValue).joined(separator: ", "))"))
@@ -79,6 +98,6 @@ public struct PlanRequest: Sendable, Equatable {
         }
         return .success(Plan(
             targetDepthMM: depth, speedLevel: speedLevel ?? preset.defaultSpeedLevel, area: known.rawValue,
-            durationS: durationS ?? preset.defaultSessionS, override: override))
+            durationS: durationS ?? preset.defaultSessionS, override: override, client: client))
     }
 }

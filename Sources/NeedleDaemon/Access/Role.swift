@@ -28,7 +28,7 @@ public enum Role: Int, Sendable, Comparable, CaseIterable, CustomStringConvertib
         switch command {
         case .status, .watch: .observer
         // Records name the peer's uid and cartridge lots: an operator's, not a bystander's.
-        case .history, .plan: .operator
+        case .history, .plan, .session: .operator
         case .arm(let arm): arm.override ? .clinician : .operator
         case .disarm, .start, .stop, .clear, .selftest, .sim: .operator
         case .mode(let mode): mode == .clinical ? .clinician : .operator

@@ -9,7 +9,7 @@ extension CommandRouter {
     /// area's newest session, the newest session of all, and the calendar time. The verdict
     /// is the supervisor's, taken under the lock that arms (so in the mode it arms in).
     /// A store that cannot be read refuses: the pen cannot tell whether it is too soon.
-    func intervalEvidence(area: String?) -> Result<IntervalEvidence?, ProtocolError> {
+    func intervalEvidence(area: String?, client: String?) -> Result<IntervalEvidence?, ProtocolError> {
         guard let recorder = records else { return .success(nil) }
         if let failure = recorder.failure {
             return .failure(ProtocolError(.storageFailed, "treatment records cannot be written (\(failure)); no session is started that cannot be recorded"))
@@ -18,16 +18,37 @@ extension CommandRouter {
         // interval, but its session is dated too, so the clock is checked for it as well.
         let known = area.flatMap { TreatmentArea(name: $0) }
         let lastMs: Int64?
+        let clientLastMs: Int64?
         let newestMs: Int64?
         do {
             lastMs = try known.flatMap { try recorder.store.lastStartMs(area: $0.rawValue) }
+            // Both are read: which one counts is the core's call, in the mode it arms in.
+            clientLastMs = try known.flatMap { area in try client.flatMap { try recorder.store.lastStartMs(area: area.rawValue, client: $0) } }
             newestMs = try recorder.store.newestStartMs()
         } catch {
             return .failure(ProtocolError(.storageFailed, "treatment records cannot be read: \(error)"))
         }
         return .success(IntervalEvidence(
             rule: intervalGuard, area: known?.rawValue, lastAreaSessionS: lastMs.map { $0 / 1000 },
+            client: client, lastClientAreaSessionS: clientLastMs.map { $0 / 1000 },
             newestRecordS: newestMs.map { $0 / 1000 }, nowS: Self.floorSeconds(wallClock.nowUnixMs())))
+    }
+
+    /// What the records say about the cartridge seated now: the first session that used its
+    /// serial, if any. The supervisor compares it with the cartridge it sees when it arms
+    /// and when it starts.
+    func cartridgeEvidence() -> Result<CartridgeRecordEvidence?, ProtocolError> {
+        guard let recorder = records else { return .success(nil) }
+        guard case .identified(let info) = loop.status().cartridge else {
+            return .success(CartridgeRecordEvidence(serial: nil, serialText: "-", firstSession: nil))
+        }
+        let serial = info.serial.text
+        do {
+            return .success(CartridgeRecordEvidence(
+                serial: info.serial, serialText: serial, firstSession: try recorder.store.firstSession(cartridgeSerial: serial)))
+        } catch {
+            return .failure(ProtocolError(.storageFailed, "treatment records cannot be read: \(error)"))
+        }
     }
 
     /// Unix seconds, rounded down (also before 1970, where a clock without RTC may stand).
@@ -38,7 +59,8 @@ extension CommandRouter {
     func history(_ arguments: HistoryArguments) -> Result<ResultPayload, ProtocolError> {
         guard let recorder = records else { return .failure(Self.noRecords) }
         do {
-            let rows = try recorder.store.history(area: arguments.area, sinceMs: arguments.sinceS.map { $0 * 1000 })
+            let rows = try recorder.store.history(
+                area: arguments.area, sinceMs: arguments.sinceS.map { $0 * 1000 }, client: arguments.client)
             return .success(.json(.object(["sessions": .array(rows.map(RecordWire.json))])))
         } catch {
             return .failure(ProtocolError(.storageFailed, "treatment records cannot be read: \(error)"))
@@ -47,13 +69,20 @@ extension CommandRouter {
 
     /// Every area: its preset in the current mode, its sessions so far, and when it may
     /// next be treated.
-    func treatmentPlan() -> Result<ResultPayload, ProtocolError> {
+    /// With `client`: that client's course, sessions counted per client; the next allowed
+    /// date follows the interval guard (the client's sessions in clinical mode, every
+    /// session on the area at home).
+    func treatmentPlan(client: String? = nil) -> Result<ResultPayload, ProtocolError> {
         guard let recorder = records else { return .failure(Self.noRecords) }
+        let mode = loop.status().mode
         let summaries: [AreaSummary]
-        do { summaries = try recorder.store.sessionsByArea() } catch {
+        let guarding: [AreaSummary]
+        do {
+            summaries = try recorder.store.sessionsByArea(client: client)
+            guarding = mode == .clinical && client != nil ? summaries : try recorder.store.sessionsByArea()
+        } catch {
             return .failure(ProtocolError(.storageFailed, "treatment records cannot be read: \(error)"))
         }
-        let mode = loop.status().mode
         let presets = loop.areaPresets
         let nowS = wallClock.nowUnixMs() / 1000
         var areas: [JSONValue] = []
@@ -72,14 +101,15 @@ extension CommandRouter {
                 "last_session": summary.map { .string(UTCTime.iso8601(unixMs: $0.lastStartMs)) } ?? .null,
                 "next_allowed": .null,
             ]
-            if let summary {
-                let earliestS = summary.lastStartMs / 1000 + intervalGuard.minimumIntervalS
+            if let guarded = guarding.first(where: { $0.area == area.rawValue }) {
+                let earliestS = guarded.lastStartMs / 1000 + intervalGuard.minimumIntervalS
                 fields["next_allowed"] = .string(earliestS <= nowS ? "now" : UTCTime.day(unixS: earliestS))
             }
             areas.append(.object(fields))
         }
         return .success(.json(.object([
             "mode": .string(mode.rawValue),
+            "client": client.map { .string($0) } ?? .null,
             "minimum_interval_days": .integer(intervalGuard.minimumIntervalS / 86_400),
             "recommended_sessions": .string("3-4"),
             "areas": .array(areas),

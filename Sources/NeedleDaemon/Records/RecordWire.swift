@@ -26,6 +26,8 @@ enum RecordWire {
             "cartridge_lot": text(r.cartridgeLot),
             "override": .bool(r.override),
             "uid": r.peerUID.map { .integer(Int64($0)) } ?? .null,
+            "client": text(r.client),
+            "backend": text(r.backend),
         ])
     }
 }

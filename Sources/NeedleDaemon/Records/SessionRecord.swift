@@ -5,7 +5,7 @@ import NeedleRecords
 enum SessionRecord {
     /// `startedAtMs`: the wall time the session opened (the tally only knows monotonic time).
     static func record(
-        _ tally: SessionTally, startedAtMs: Int64, endedAtMs: Int64?, updatedAtMs: Int64, peerUID: UInt32?, id: Int64?
+        _ tally: SessionTally, backend: String? = nil, startedAtMs: Int64, endedAtMs: Int64?, updatedAtMs: Int64, peerUID: UInt32?, id: Int64?
     ) -> TreatmentRecord {
         TreatmentRecord(
             id: id, startedAtMs: startedAtMs, endedAtMs: tally.end == nil ? nil : endedAtMs, updatedAtMs: updatedAtMs,
@@ -15,6 +15,7 @@ enum SessionRecord {
             meanStrokeRateHz: tally.meanStrokeRateHz.map(round3), strokes: tally.strokes,
             motorOnS: round3(Double(tally.motorOnNs) / 1e9), endReason: tally.end?.code,
             cartridgeSerial: tally.cartridge?.serial.text, cartridgeLot: tally.cartridge?.lot.text,
-            override: tally.plan.override, peerUID: peerUID.map { Int($0) })
+            override: tally.plan.override, peerUID: peerUID.map { Int($0) }, client: tally.plan.client,
+            backend: backend)
     }
 }

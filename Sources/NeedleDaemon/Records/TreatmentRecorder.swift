@@ -22,6 +22,22 @@ public final class TreatmentRecorder: Sendable {
     private let armedBy = Mutex<UInt32?>(nil)
     /// The last write's failure, until a write succeeds again.
     private let lastFailure = Mutex<RecordStoreError?>(nil)
+    /// The open session's trace and the last closed ones' (mutated in place under the lock:
+    /// copying a 6,000-sample buffer out and back every 100 ms would be a copy per sample).
+    private let traces = Mutex(Traces())
+
+    struct Traces: Sendable {
+        static let keptClosed = 16
+        var open: (rowID: Int64, trace: SessionTrace)?
+        var closed: [(rowID: Int64, trace: SessionTrace)] = []
+
+        mutating func close() {
+            guard let open else { return }
+            closed.append(open)
+            if closed.count > Self.keptClosed { closed.removeFirst(closed.count - Self.keptClosed) }
+            self.open = nil
+        }
+    }
 
     struct Tracked: Sendable {
         var sequence: UInt64
@@ -38,7 +54,11 @@ public final class TreatmentRecorder: Sendable {
         var closedThrough: UInt64 = 0
     }
 
-    public init(store: TreatmentRecordStore, wallClock: any WallClock, logger: Logger) {
+    /// `simulated` or `linux`, written into every row (nil: not said, in some tests).
+    let backend: String?
+
+    public init(store: TreatmentRecordStore, wallClock: any WallClock, logger: Logger, backend: String? = nil) {
+        self.backend = backend
         self.store = store
         self.wallClock = wallClock
         self.logger = logger
@@ -79,29 +99,36 @@ public final class TreatmentRecorder: Sendable {
             if let tracked = bookkeeping.tracked, tracked.sequence != tally.sequence,
                let previous = status.previousSession, previous.sequence == tracked.sequence, previous.end != nil {
                 try write(previous, tracked, closedAtMs: previous.closedNs.map(wallMs), nowMs: nowMs)
+                traces.withLock { $0.close() }
                 bookkeeping.tracked = nil
                 bookkeeping.closedThrough = previous.sequence
             }
             if bookkeeping.tracked?.sequence != tally.sequence {
                 guard tally.sequence > bookkeeping.closedThrough else { return }
                 var opening = SessionRecord.record(
-                    tally, startedAtMs: wallMs(tally.openedNs), endedAtMs: nil, updatedAtMs: nowMs,
+                    tally, backend: backend, startedAtMs: wallMs(tally.openedNs), endedAtMs: nil, updatedAtMs: nowMs,
                     peerUID: arming, id: nil)
                 opening.endReason = nil
                 let rowID = try store.open(opening)
+                traces.withLock {
+                    $0.close()
+                    $0.open = (rowID, SessionTrace(client: tally.plan.client))
+                }
                 bookkeeping.tracked = Tracked(
                     sequence: tally.sequence, rowID: rowID, startedAtMs: opening.startedAtMs,
                     peerUID: arming, lastWriteNs: nowNs)
                 logger.notice("treatment session opened", metadata: [
-                    "record": "\(rowID)", "area": "\(tally.plan.area ?? "-")", "depth_mm": "\(tally.plan.targetDepthMM)",
-                    "cartridge": "\(tally.cartridge?.serial.text ?? "-")", "override": "\(tally.plan.override)",
+                    "record": "\(rowID)", "area": "\(tally.plan.area ?? "-")", "depth_mm": "\(logText(tally.plan.targetDepthMM))",
+                    "cartridge": "\(tally.cartridge?.serial.text ?? "-")", "client": "\(tally.plan.client ?? "-")", "override": "\(tally.plan.override)",
                 ])
             }
             guard var tracked = bookkeeping.tracked else { return }
+            sample(status, tally: tally, rowID: tracked.rowID, nowNs: nowNs)
             if tally.end != nil {
                 try write(tally, tracked, closedAtMs: tally.closedNs.map(wallMs), nowMs: nowMs)
                 bookkeeping.tracked = nil
                 bookkeeping.closedThrough = tally.sequence
+                traces.withLock { $0.close() }
                 logger.notice("treatment session closed", metadata: [
                     "record": "\(tracked.rowID)", "end": "\(tally.end?.code ?? "-")", "strokes": "\(tally.strokes)",
                 ])
@@ -129,13 +156,14 @@ public final class TreatmentRecorder: Sendable {
         else { return }
         let nowMs = wallClock.nowUnixMs()
         var record = SessionRecord.record(
-            tally, startedAtMs: tracked.startedAtMs, endedAtMs: nil, updatedAtMs: nowMs, peerUID: tracked.peerUID,
+            tally, backend: backend, startedAtMs: tracked.startedAtMs, endedAtMs: nil, updatedAtMs: nowMs, peerUID: tracked.peerUID,
             id: tracked.rowID)
         record.endReason = TreatmentRecordStore.interruptedEndReason
         record.endedAtMs = nowMs
         do {
             try store.update(record)
             progress.withLock { $0.tracked = nil }
+            traces.withLock { $0.close() }
             logger.notice("treatment session closed as interrupted: the daemon is stopping", metadata: [
                 "record": "\(tracked.rowID)", "strokes": "\(tally.strokes)",
             ])
@@ -144,9 +172,27 @@ public final class TreatmentRecorder: Sendable {
         }
     }
 
+    /// One trace sample of the open session, from the status the loop published.
+    private func sample(_ status: SupervisorStatus, tally: SessionTally, rowID: Int64, nowNs: UInt64) {
+        guard tally.end == nil else { return }
+        let sinceOpenMs = Int64(nowNs.nanoseconds(since: tally.openedNs) / 1_000_000)
+        traces.withLock { traces in
+            guard traces.open?.rowID == rowID else { return }
+            traces.open?.trace.append(timeMs: sinceOpenMs, depthMM: status.depthMM, strokeRateHz: status.strokeRateHz)
+        }
+    }
+
+    /// The trace of record `id`: the open session's, or one of the last closed ones'.
+    func trace(ofRecord id: Int64) -> SessionTrace? {
+        traces.withLock { traces in
+            if let open = traces.open, open.rowID == id { return open.trace }
+            return traces.closed.last { $0.rowID == id }?.trace
+        }
+    }
+
     private func write(_ tally: SessionTally, _ tracked: Tracked, closedAtMs: Int64?, nowMs: Int64) throws(RecordStoreError) {
         let record = SessionRecord.record(
-            tally, startedAtMs: tracked.startedAtMs, endedAtMs: closedAtMs, updatedAtMs: nowMs, peerUID: tracked.peerUID,
+            tally, backend: backend, startedAtMs: tracked.startedAtMs, endedAtMs: closedAtMs, updatedAtMs: nowMs, peerUID: tracked.peerUID,
             id: tracked.rowID)
         try store.update(record)
     }

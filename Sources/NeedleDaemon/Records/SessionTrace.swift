@@ -1,0 +1,42 @@
+/// How a session's depth and stroke rate went, sampled at about 10 Hz by the recorder from
+/// the status the loop publishes (never in a tick). Bounded: at most `capacity` samples
+/// (10 minutes at 10 Hz); a longer session keeps its whole span at half the rate each time
+/// the buffer fills (every other sample is dropped and the stride doubles), so memory never
+/// grows past the bound and the chart still covers the whole session.
+struct SessionTrace: Sendable, Equatable {
+    static let capacity = 6_000
+    static let periodMs: Int64 = 100
+
+    struct Sample: Sendable, Equatable {
+        /// Since the session opened.
+        var timeMs: Int32
+        /// NaN: no trusted depth at that moment.
+        var depthMM: Float
+        var strokeRateHz: Float
+    }
+
+    /// The client of the session's plan (kept here until the records store it).
+    var client: String?
+    private(set) var samples: [Sample] = []
+    /// Every `stride`-th sample offered is kept.
+    private(set) var stride = 1
+    private var offered = 0
+
+    init(client: String?) {
+        self.client = client
+        samples.reserveCapacity(Self.capacity)
+    }
+
+    mutating func append(timeMs: Int64, depthMM: Double?, strokeRateHz: Double) {
+        defer { offered += 1 }
+        guard offered % stride == 0 else { return }
+        if samples.count == Self.capacity {
+            samples = samples.enumerated().compactMap { $0.offset % 2 == 0 ? $0.element : nil }
+            stride *= 2
+            guard offered % stride == 0 else { return }
+        }
+        samples.append(Sample(
+            timeMs: Int32(clamping: timeMs), depthMM: depthMM.map { Float($0) } ?? .nan,
+            strokeRateHz: Float(strokeRateHz)))
+    }
+}
