@@ -9,10 +9,11 @@ import Musl
 
 let usage = """
     usage: needle-hil --world sim|kernel --needled PATH --needlectl PATH [--work DIR]
-                      [--daemon-arg ARG]... SCENARIO.hil...
+                      [--daemon-arg ARG]... [--attach SOCKET] SCENARIO.hil...
     Starts needled for each scenario (in the world's backend), runs its steps, prints each
     step with PASS/FAIL and timing, and exits 1 naming the first failing scenario and step
-    (2 on usage errors).
+    (2 on usage errors). --attach: no daemon of its own; the scenarios run against the
+    one listening on SOCKET (configured for the world by its owner, e.g. systemd).
     """
 
 signal(SIGPIPE, SIG_IGN)
@@ -23,7 +24,7 @@ func runMain() -> Int32 {
     var files: [String] = []
     var arguments = CommandLine.arguments.dropFirst()
     while let arg = arguments.popFirst() {
-        let takesValue = ["--world", "--needled", "--needlectl", "--work", "--daemon-arg"].contains(arg)
+        let takesValue = ["--world", "--needled", "--needlectl", "--work", "--daemon-arg", "--attach"].contains(arg)
         var given = ""
         if takesValue {
             guard let v = arguments.popFirst() else {
@@ -39,6 +40,7 @@ func runMain() -> Int32 {
         case "--needlectl": options.needlectl = value(arg)
         case "--work": options.workDirectory = value(arg)
         case "--daemon-arg": options.daemonExtra.append(value(arg))
+        case "--attach": options.attachSocket = value(arg)
         case "-h", "--help":
             print(usage)
             return 0
