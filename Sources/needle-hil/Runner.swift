@@ -10,6 +10,10 @@ struct RunnerOptions {
     var needlectl = ""
     var workDirectory = "/tmp/needle-hil"
     var daemonExtra: [String] = []
+    /// A running daemon's socket (the system rig's, started by systemd): scenarios run
+    /// against it instead of a daemon of their own; its configuration, state and lifetime
+    /// are the system's, so steps that signal or await the daemon fail.
+    var attachSocket: String?
     /// Per-scenario budget for the daemon to open its socket (TCG boots are slow).
     var startTimeoutNs: UInt64 = 20_000_000_000
 }
@@ -67,7 +71,7 @@ final class Runner {
         }
         print("SCENARIO \(scenario.name) [\(world.name)]")
         let base = options.workDirectory + "/" + scenario.name
-        let socket = base + ".sock"
+        let socket = options.attachSocket ?? base + ".sock"
         let logPath = base + ".needled.log"
         let stateDirectory = base + ".state"
         let ctl = Ctl(path: options.needlectl, socket: socket, outputPath: base + ".ctl.out")
@@ -85,7 +89,7 @@ final class Runner {
                     _ = daemon.wait(timeoutNs: 2_000_000_000)
                 }
             }
-            unlink(socket)
+            if options.attachSocket == nil { unlink(socket) }
         }
         func fail(_ index: Int, _ what: String, _ why: String) -> ScenarioOutcome {
             outcome.say("  FAIL \(pad(index)) \(what): \(why)")
@@ -102,37 +106,42 @@ final class Runner {
 
         // Setup (step 0): world, daemon, socket, a clean idle state.
         do throws(HILError) {
-            unlink(socket)
-            // Each scenario starts from the calibration its world's configuration gives, never
-            // from one a previous run stored (nor from the machine's /var/lib/needled).
-            unlink(stateDirectory + "/calibration")
-            unlink(stateDirectory + "/calibration.tmp")
-            // …and with no treatment history (a re-run would otherwise meet its own last
-            // session's interval guard).
-            for suffix in ["", "-wal", "-shm"] { unlink(stateDirectory + "/treatments.sqlite" + suffix) }
-            var configArguments: [String] = []
-            if let configuration = world.configuration {
-                if let error = Posix.write(configuration, to: base + ".toml", create: true) {
-                    throw .world("writing needled's configuration: \(error)")
+            if options.attachSocket != nil {
+                try world.prepare()
+                guard client.reachable() else { throw .spawn("no daemon answers on \(socket)") }
+            } else {
+                unlink(socket)
+                // Each scenario starts from the calibration its world's configuration gives, never
+                // from one a previous run stored (nor from the machine's /var/lib/needled).
+                unlink(stateDirectory + "/calibration")
+                unlink(stateDirectory + "/calibration.tmp")
+                // …and with no treatment history (a re-run would otherwise meet its own last
+                // session's interval guard).
+                for suffix in ["", "-wal", "-shm"] { unlink(stateDirectory + "/treatments.sqlite" + suffix) }
+                var configArguments: [String] = []
+                if let configuration = world.configuration {
+                    if let error = Posix.write(configuration, to: base + ".toml", create: true) {
+                        throw .world("writing needled's configuration: \(error)")
+                    }
+                    configArguments = ["--config", base + ".toml"]
                 }
-                configArguments = ["--config", base + ".toml"]
-            }
-            try world.prepare()
-            let child = try Child(
-                path: options.needled,
-                arguments: world.daemonArguments + configArguments + ["--socket", socket, "--state-dir", stateDirectory]
-                    + options.daemonExtra,
-                outputPath: logPath)
-            daemon = child
-            let deadline = Posix.nowNs() + options.startTimeoutNs
-            while !client.reachable() {
-                if let t = child.poll() { throw .spawn("needled ended before opening its socket (\(t))") }
-                if Posix.nowNs() > deadline { throw .timeout("needled did not open \(socket) in time") }
-                Posix.sleep(ns: 10_000_000)
+                try world.prepare()
+                let child = try Child(
+                    path: options.needled,
+                    arguments: world.daemonArguments + configArguments + ["--socket", socket, "--state-dir", stateDirectory]
+                        + options.daemonExtra,
+                    outputPath: logPath)
+                daemon = child
+                let deadline = Posix.nowNs() + options.startTimeoutNs
+                while !client.reachable() {
+                    if let t = child.poll() { throw .spawn("needled ended before opening its socket (\(t))") }
+                    if Posix.nowNs() > deadline { throw .timeout("needled did not open \(socket) in time") }
+                    Posix.sleep(ns: 10_000_000)
+                }
             }
             try world.attach(client: client, ctl: ctl)
             try settle(client)
-            outcome.say("  PASS \(pad(0)) setup: needled up, world attached, idle without faults (\(ms(Posix.nowNs() - start)))")
+            outcome.say("  PASS \(pad(0)) setup: \(options.attachSocket == nil ? "needled up" : "attached to the running needled"), world attached, idle without faults (\(ms(Posix.nowNs() - start)))")
         } catch {
             return fail(0, "setup", error.description)
         }

@@ -9,11 +9,13 @@ import Musl
 
 let usage = """
     usage: needle-hil --world sim|kernel --needled PATH --needlectl PATH [--work DIR]
-                      [--daemon-arg ARG]... [--junit FILE] SCENARIO.hil...
+                      [--daemon-arg ARG]... [--junit FILE] [--attach SOCKET] SCENARIO.hil...
     Starts needled for each scenario (in the world's backend), runs its steps, prints each
     step with PASS/FAIL and timing, and exits 1 naming the first failing scenario and step
     (2 on usage errors). --junit also writes the results as JUnit XML (one test case per
-    scenario, a failure's message naming its step) for a CI system to read.
+    scenario, a failure's message naming its step) for a CI system to read. --attach: no
+    daemon of its own; the scenarios run against the one listening on SOCKET (configured
+    for the world by its owner, e.g. systemd).
     """
 
 signal(SIGPIPE, SIG_IGN)
@@ -25,7 +27,7 @@ func runMain() -> Int32 {
     var junitPath: String?
     var arguments = CommandLine.arguments.dropFirst()
     while let arg = arguments.popFirst() {
-        let takesValue = ["--world", "--needled", "--needlectl", "--work", "--daemon-arg", "--junit"].contains(arg)
+        let takesValue = ["--world", "--needled", "--needlectl", "--work", "--daemon-arg", "--junit", "--attach"].contains(arg)
         var given = ""
         if takesValue {
             guard let v = arguments.popFirst() else {
@@ -42,6 +44,7 @@ func runMain() -> Int32 {
         case "--work": options.workDirectory = value(arg)
         case "--daemon-arg": options.daemonExtra.append(value(arg))
         case "--junit": junitPath = value(arg)
+        case "--attach": options.attachSocket = value(arg)
         case "-h", "--help":
             print(usage)
             return 0
