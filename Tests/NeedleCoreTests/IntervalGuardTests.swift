@@ -106,8 +106,11 @@ struct IntervalGuardTests {
         var h = CoreHarness()
         _ = try h.command(.setMode(.clinical, authorized: true)).get()
         h.settle(at: 1.5)
-        let evidence = IntervalEvidence(rule: guard28, area: "cheeks", lastAreaSessionS: last, newestRecordS: last, nowS: last + 27 * day)
-        let refused = h.command(.armRequest(PlanRequest(area: "cheeks", interval: evidence), clinician: true))
+        // Clinical mode counts this client's sessions on the area (issue 12).
+        let evidence = IntervalEvidence(
+            rule: guard28, area: "cheeks", lastAreaSessionS: last, client: "C-1", lastClientAreaSessionS: last,
+            newestRecordS: last, nowS: last + 27 * day)
+        let refused = h.command(.armRequest(PlanRequest(area: "cheeks", interval: evidence, client: "C-1"), clinician: true))
         #expect(h.refusalCode(refused) == .tooSoon)
         #expect(h.supervisor.state == .idle)
     }
