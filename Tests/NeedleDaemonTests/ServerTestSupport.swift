@@ -133,7 +133,7 @@ final class TestClient {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
 
-    init(path: String, timeoutSeconds: Int = 5) throws {
+    init(path: String, timeoutSeconds: Int = 30) throws {
         descriptor = unixStreamSocket()
         guard descriptor >= 0 else { throw TestFailure("socket: errno \(errno)") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
