@@ -277,11 +277,10 @@ final class Runner {
                 }
                 _ = try poll([Condition(key: "depth_mm", op: .lt, value: "0.97")], withinNs: 2_000_000_000, read: status)
                 _ = try client.request("clear")
-                if trip < count {
-                    // The trip closed the session; the next one needs a fresh cartridge.
-                    try world.seatNewCartridge()
-                    try waitForFreshCartridge(client)
-                }
+                // The trip closed the session; the next arm needs a fresh cartridge, the
+                // last one too: a serial in the records is refused at arm (issue 12).
+                try world.seatNewCartridge()
+                try waitForFreshCartridge(client)
                 _ = try client.request("arm", argsJSON: #"{"depth_mm":0.95,"speed":5}"#)
                 if trip < count {
                     _ = try client.request("start")
