@@ -275,6 +275,13 @@ public final class Daemon: Sendable {
                 "control loop not fully pre-faulted: the first trip may wait on page faults",
                 metadata: ["stack": "\(grant.stackPrefaulted)", "trip_path": "\(grant.tripPathExercised)"])
         }
+        if grant.cpuLatencyHeld {
+            logger.info("CPU wake-up latency held at 0 µs (/dev/cpu_dma_latency)")
+        } else {
+            logger.notice(
+                "/dev/cpu_dma_latency not held: idle CPUs may wake late for a tick",
+                metadata: ["errno": "\(grant.cpuLatencyErrno)", "fix": "the .deb's udev rule gives it to user needled"])
+        }
         if grant.memoryLocked {
             logger.info("memory locked (mlockall)")
         } else {

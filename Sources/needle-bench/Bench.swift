@@ -27,7 +27,7 @@ struct Bench {
 
         let clock = SystemMonotonicClock()
         let (pen, loop) = makePen(clock: clock)
-        let thread = LoopThread(loop: loop, rateHz: options.rateHz, prefault: options.prefault)
+        let thread = LoopThread(loop: loop, rateHz: options.rateHz, prefault: options.prefault, holdCPULatency: options.holdCPULatency)
         let grant: RealtimeGrant
         do { grant = try thread.start() } catch {
             print("needle-bench: \(error)")
@@ -67,7 +67,7 @@ struct Bench {
         let footprint = Footprint.measure(
             executableDirectory: options.executableDirectory, staticNeedled: options.staticNeedled)
         let tickAllocations = steady.ticks > 0 ? Double(allocations) / Double(steady.ticks) : -1
-        print("rate \(options.rateHz) Hz, SCHED_FIFO \(grant.fifoPriority.map { "granted (priority \($0))" } ?? "refused (error \(grant.fifoErrno))"), mlockall \(grant.memoryLocked ? "ok" : "refused (errno \(grant.mlockErrno))")")
+        print("rate \(options.rateHz) Hz, SCHED_FIFO \(grant.fifoPriority.map { "granted (priority \($0))" } ?? "refused (error \(grant.fifoErrno))"), mlockall \(grant.memoryLocked ? "ok" : "refused (errno \(grant.mlockErrno))"), /dev/cpu_dma_latency \(grant.cpuLatencyHeld ? "held at 0 µs" : "not held (errno \(grant.cpuLatencyErrno))")")
         print("steady: \(steady.ticks) ticks in \(options.seconds) s, \(steady.overruns) overruns, treatment still running: \(runningAtEnd), max tick cost \(steady.maxTickCostNs / 1000) µs")
         print("allocations on the loop thread: \(allocations) over \(steady.ticks) ticks")
         print("loop thread: \(grant.stackPrefaulted ? "own stack, written through before the first tick" : "default stack, not pre-faulted"), trip path \(grant.tripPathExercised ? "exercised at start-up" : "not exercised")\(stackUsed.map { ", stack high-water \($0 / 1024) KiB" } ?? "")")
@@ -77,7 +77,7 @@ struct Bench {
         print("static needled: \(footprint.staticNeedled.map { "\($0), stripped \(show(footprint.strippedBytes.map { Double($0) / 1_048_576 }, "MB"))" } ?? "none built (scripts/package-deb or hardware/vm-rig/run builds one)")")
         print(".deb: \(footprint.deb.map { "\($0), \(show(footprint.debBytes.map { Double($0) / 1_048_576 }, "MB"))" } ?? "none built (scripts/package-deb)")")
         let json = """
-            {"rate_hz":\(options.rateHz),"sched_fifo":\(grant.fifoPriority != nil),"mlockall":\(grant.memoryLocked),\
+            {"rate_hz":\(options.rateHz),"sched_fifo":\(grant.fifoPriority != nil),"mlockall":\(grant.memoryLocked),"cpu_latency_held":\(grant.cpuLatencyHeld),\
             "duration_s":\(options.seconds),"ticks":\(steady.ticks),"overruns":\(steady.overruns),\
             "prefault":\(grant.stackPrefaulted && grant.tripPathExercised),\
             "first_trip_us":\(firstTrip.map { String(round1($0)) } ?? "null"),\

@@ -3,7 +3,8 @@ import Glibc
 #endif
 import NeedleDaemon
 
-/// `needle-bench [--seconds S] [--trips N] [--rate HZ] [--no-prefault] [--static-needled PATH]`,
+/// `needle-bench [--seconds S] [--trips N] [--rate HZ] [--no-prefault] [--no-latency-hold]
+/// [--static-needled PATH]`,
 /// or `needle-bench --count-ticks N [--rate HZ]` (under valgrind, see TickCount).
 struct Options {
     var seconds = 10.0
@@ -12,6 +13,9 @@ struct Options {
     /// `--no-prefault`: the loop thread on a default stack, trip path not exercised at
     /// start-up (to measure what pre-faulting saves on the first trip).
     var prefault = true
+    /// `--no-latency-hold`: the loop without /dev/cpu_dma_latency held at 0 µs (to measure
+    /// what the hold saves on wake-up jitter).
+    var holdCPULatency = true
     var executableDirectory: String
     /// `--count-ticks N`: run N ticks on a virtual clock for callgrind, nothing else.
     var countTicks: Int?
@@ -25,7 +29,8 @@ struct Options {
         let exe = length > 0 ? String(decoding: path[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : arguments[0]
         executableDirectory = String(exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)])
         prefault = !arguments.contains("--no-prefault")
-        let arguments = arguments.filter { $0 != "--no-prefault" }
+        holdCPULatency = !arguments.contains("--no-latency-hold")
+        let arguments = arguments.filter { $0 != "--no-prefault" && $0 != "--no-latency-hold" }
         var index = 1
         while index + 1 < arguments.count {
             let value = arguments[index + 1]

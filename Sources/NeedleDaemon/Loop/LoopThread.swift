@@ -20,14 +20,22 @@ public final class LoopThread: Sendable {
     /// Whether the thread pre-faults its stack and exercises the trip path before its first
     /// tick (always in needled; the bench turns it off to measure what it saves).
     private let prefault: Bool
+    /// Whether the thread holds /dev/cpu_dma_latency at 0 µs (always in needled; the bench
+    /// turns it off to measure what it saves).
+    private let holdsCPULatency: Bool
     /// The thread's own stack (see `LoopStack`), kept until the thread is joined.
     private let stack = Mutex<LoopStack?>(nil)
+    /// The open /dev/cpu_dma_latency that holds the CPUs' wake-up latency at 0 µs while the
+    /// loop runs (`RealtimeSetup.holdCPULatency`); closed when the thread is joined.
+    private let cpuLatency = Mutex<Int32?>(nil)
 
     /// - Parameter tickClock: the simulated pen's clock, when its time runs in lockstep with
     ///   the ticks: each tick advances it by exactly one period and is stamped with it.
     public init(
-        loop: ControlLoop, rateHz: Int, fifoPriority: Int32 = 80, prefault: Bool = true, tickClock: VirtualClock? = nil
+        loop: ControlLoop, rateHz: Int, fifoPriority: Int32 = 80, prefault: Bool = true, holdCPULatency: Bool = true,
+        tickClock: VirtualClock? = nil
     ) {
+        self.holdsCPULatency = holdCPULatency
         self.loop = loop
         self.periodNs = UInt64(1_000_000_000 / max(rateHz, 1))
         self.fifoPriority = fifoPriority
@@ -40,6 +48,8 @@ public final class LoopThread: Sendable {
     public func start() throws(DaemonError) -> RealtimeGrant {
         // Lock memory before the loop runs so that no tick ever waits on a page fault.
         let (locked, mlockErrno) = RealtimeSetup.lockMemory()
+        let latencyHold = holdsCPULatency ? RealtimeSetup.holdCPULatency() : .failure(CPULatencyRefusal(errno: 0))
+        if case .success(let fd) = latencyHold { cpuLatency.withLock { $0 = fd } }
         running.store(true, ordering: .sequentiallyConsistent)
         let context = Unmanaged.passRetained(self).toOpaque()
         var handle = pthread_t()
@@ -59,6 +69,7 @@ public final class LoopThread: Sendable {
         guard rc == 0 else {
             Unmanaged<LoopThread>.fromOpaque(context).release()
             running.store(false, ordering: .sequentiallyConsistent)
+            if let fd = cpuLatency.withLock({ f -> Int32? in defer { f = nil }; return f }) { close(fd) }
             throw .loopThread(errno: rc)
         }
         thread.withLock { $0 = handle }
@@ -67,6 +78,10 @@ public final class LoopThread: Sendable {
         granted.memoryLocked = locked
         granted.mlockErrno = mlockErrno
         granted.stackPrefaulted = ownStack != nil
+        switch latencyHold {
+        case .success: granted.cpuLatencyHeld = true
+        case .failure(let refusal): granted.cpuLatencyErrno = refusal.errno
+        }
         return granted
     }
 
@@ -79,6 +94,7 @@ public final class LoopThread: Sendable {
             pthread_join(handle, nil)
             stack.withLock { $0 = nil }
         }
+        if let fd = cpuLatency.withLock({ f -> Int32? in defer { f = nil }; return f }) { close(fd) }
         return loop.forceSafeReport()
     }
 
