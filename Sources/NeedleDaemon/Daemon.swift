@@ -283,7 +283,9 @@ public final class Daemon: Sendable {
                 metadata: ["errno": "\(grant.cpuLatencyErrno)", "fix": "the .deb's udev rule gives it to user needled"])
         }
         if grant.memoryLocked {
-            logger.info("memory locked (mlockall)")
+            logger.info(
+                "memory locked (mlockall): what runs from here on",
+                metadata: ["startup_code_unmapped_kb": "\(grant.startupCodeDroppedBytes / 1024)"])
         } else {
             logger.warning(
                 "mlockall refused: page faults can delay control ticks",

@@ -47,6 +47,7 @@ public final class LoopThread: Sendable {
     /// log what was granted.
     public func start() throws(DaemonError) -> RealtimeGrant {
         // Lock memory before the loop runs so that no tick ever waits on a page fault.
+        let droppedBytes = prefault ? RealtimeSetup.dropStartupCode() : 0
         let (locked, mlockErrno) = RealtimeSetup.lockMemory()
         let latencyHold = holdsCPULatency ? RealtimeSetup.holdCPULatency() : .failure(CPULatencyRefusal(errno: 0))
         if case .success(let fd) = latencyHold { cpuLatency.withLock { $0 = fd } }
@@ -78,6 +79,7 @@ public final class LoopThread: Sendable {
         granted.memoryLocked = locked
         granted.mlockErrno = mlockErrno
         granted.stackPrefaulted = ownStack != nil
+        granted.startupCodeDroppedBytes = droppedBytes
         switch latencyHold {
         case .success: granted.cpuLatencyHeld = true
         case .failure(let refusal): granted.cpuLatencyErrno = refusal.errno
