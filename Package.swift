@@ -68,7 +68,9 @@ let package = Package(
         // Durable treatment records: one SQLite row per session, straight on SQLite's C API
         // (no Foundation, no ICU). Knows no other project module, so its API is plain values
         // the daemon maps to.
-        .target(name: "NeedleRecords", dependencies: ["CSQLite"], swiftSettings: strict),
+        // libmd (libmd-dev): SHA-256 for the records' hash chain. Only NeedleRecords imports it.
+        .systemLibrary(name: "CMD", pkgConfig: "libmd", providers: [.apt(["libmd-dev"])]),
+        .target(name: "NeedleRecords", dependencies: ["CSQLite", "CMD"], swiftSettings: strict),
         // Control-loop thread, socket server, command routing, process glue.
         .target(
             name: "NeedleDaemon",
@@ -101,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "needle-bench",
             dependencies: [
-                "NeedleDaemon", "NeedleSim", "NeedleCore",
+                "NeedleDaemon", "NeedleSim", "NeedleCore", "NeedleRecords",
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ],
             swiftSettings: strict
@@ -119,7 +121,7 @@ let package = Package(
         // Fixtures/ holds a records file written by the GRDB-era needled, read from the
         // source tree (#filePath) like the example config, so it needs no resource bundle.
         .testTarget(
-            name: "NeedleRecordsTests", dependencies: ["NeedleRecords"], exclude: ["Fixtures"],
+            name: "NeedleRecordsTests", dependencies: ["NeedleRecords", "CSQLite"], exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(
             name: "NeedleDaemonTests",
@@ -128,7 +130,7 @@ let package = Package(
         // Start the real needled binary on the simulated pen and drive it through
         // the socket and through needlectl.
         .testTarget(
-            name: "ScenarioTests", dependencies: ["NeedleProtocol", "needled", "needlectl", "needle-hil"],
+            name: "ScenarioTests", dependencies: ["NeedleProtocol", "NeedleRecords", "needled", "needlectl", "needle-hil"],
             swiftSettings: strict),
     ]
 )
