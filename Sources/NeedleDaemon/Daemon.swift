@@ -70,7 +70,9 @@ public final class Daemon: Sendable {
         do { store = try TreatmentRecordStore(path: state.path + "/treatments.sqlite") } catch {
             throw .state(path: state.path + "/treatments.sqlite", reason: "treatment records: \(error)")
         }
-        let recorder = TreatmentRecorder(store: store, wallClock: SystemWallClock(), logger: logger, backend: pen.kind.rawValue)
+        let recorder = TreatmentRecorder(
+            store: store, wallClock: SystemWallClock(), logger: logger, backend: pen.kind.rawValue,
+            freeSpace: FreeSpace(directory: state.path, minimumBytes: Int64(options.minFreeMB) * 1024 * 1024))
         do { try recorder.recoverInterrupted() } catch {
             throw .state(path: state.path + "/treatments.sqlite", reason: "closing interrupted sessions: \(error)")
         }

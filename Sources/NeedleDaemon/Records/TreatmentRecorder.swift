@@ -57,7 +57,14 @@ public final class TreatmentRecorder: Sendable {
     /// `simulated` or `linux`, written into every row (nil: not said, in some tests).
     let backend: String?
 
-    public init(store: TreatmentRecordStore, wallClock: any WallClock, logger: Logger, backend: String? = nil) {
+    /// What a session needs free before it is armed (nil: not checked, in some tests).
+    let freeSpace: FreeSpace?
+
+    public init(
+        store: TreatmentRecordStore, wallClock: any WallClock, logger: Logger, backend: String? = nil,
+        freeSpace: FreeSpace? = nil
+    ) {
+        self.freeSpace = freeSpace
         self.backend = backend
         self.store = store
         self.wallClock = wallClock
@@ -161,7 +168,7 @@ public final class TreatmentRecorder: Sendable {
         record.endReason = TreatmentRecordStore.interruptedEndReason
         record.endedAtMs = nowMs
         do {
-            try store.update(record)
+            try store.update(record, trace: openTrace(rowID: tracked.rowID))
             progress.withLock { $0.tracked = nil }
             traces.withLock { $0.close() }
             logger.notice("treatment session closed as interrupted: the daemon is stopping", metadata: [
@@ -194,6 +201,12 @@ public final class TreatmentRecorder: Sendable {
         let record = SessionRecord.record(
             tally, backend: backend, startedAtMs: tracked.startedAtMs, endedAtMs: closedAtMs, updatedAtMs: nowMs, peerUID: tracked.peerUID,
             id: tracked.rowID)
-        try store.update(record)
+        try store.update(record, trace: record.isClosed ? openTrace(rowID: tracked.rowID) : nil)
+    }
+
+    /// The open session's trace as the records keep it, for the write that closes it (on
+    /// the recorder's thread: the conversion is 6,000 samples at most, never in a tick).
+    private func openTrace(rowID: Int64) -> RecordedTrace? {
+        traces.withLock { traces in traces.open?.rowID == rowID ? traces.open?.trace.recorded : nil }
     }
 }
