@@ -226,15 +226,27 @@ final class ConnectionHandler: ChannelInboundHandler {
         let handler = handler
         let peer = peer
         let command = request.command
-        blockingPool.runIfActive(eventLoop: context.eventLoop) { handler.handle(command, from: peer) }
+        let id = request.id
+        // The reply is encoded on the pool too: a page of 100 sessions is ~100 kB of JSON,
+        // work that must not hold the event loop either.
+        blockingPool.runIfActive(eventLoop: context.eventLoop) { () -> [UInt8]? in
+            BackgroundPriority.lower()
+            switch handler.handle(command, from: peer) {
+            case .success(let payload): return Self.encode(Reply(id: id, result: payload))
+            case .failure(let error): return Self.encode(Reply(id: id, failure: error))
+            }
+        }
             .assumeIsolated().whenComplete { outcome in
                 self.answering = false
                 guard context.channel.isActive else { return }
                 switch outcome {
-                case .success(.success(let payload)): self.write(Reply(id: request.id, result: payload), context: context)
-                case .success(.failure(let error)): self.write(Reply(id: request.id, failure: error), context: context)
+                case .success(let line?):
+                    context.write(self.wrapOutboundOut(context.channel.allocator.buffer(bytes: line)), promise: nil)
+                case .success(nil):
+                    context.close(promise: nil)
+                    return
                 case .failure:
-                    self.write(Reply(id: request.id, failure: ProtocolError(.shuttingDown, "needled is stopping")), context: context)
+                    self.write(Reply(id: id, failure: ProtocolError(.shuttingDown, "needled is stopping")), context: context)
                 }
                 context.flush()
                 let queued = self.waiting
@@ -413,18 +425,17 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// Writes one reply line (flushed by the caller). A reply that cannot be encoded (e.g. a
     /// non-finite number from the handler) becomes an `internal` error with the same id.
     private func write(_ reply: Reply, context: ChannelHandlerContext) {
-        let line: [UInt8]
-        do {
-            line = try WireCoding.encodeLine(reply)
-        } catch {
-            let fallback = Reply(id: reply.id, failure: ProtocolError(.internal, "reply could not be encoded"))
-            guard let encoded = try? WireCoding.encodeLine(fallback) else {
-                context.close(promise: nil)
-                return
-            }
-            line = encoded
+        guard let line = Self.encode(reply) else {
+            context.close(promise: nil)
+            return
         }
         context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: line)), promise: nil)
+    }
+
+    /// The reply's line; nil only if not even the `internal` fallback could be encoded.
+    static func encode(_ reply: Reply) -> [UInt8]? {
+        if let line = try? WireCoding.encodeLine(reply) { return line }
+        return try? WireCoding.encodeLine(Reply(id: reply.id, failure: ProtocolError(.internal, "reply could not be encoded")))
     }
 }
 
