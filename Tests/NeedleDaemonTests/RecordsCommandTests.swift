@@ -107,12 +107,13 @@ struct RecordsCommandTests {
         #expect(ids == Array(1...250))
     }
 
-    @Test("records commands run off the event loop; status and arm do not")
+    @Test("records commands and arm run off the event loop; status and stop do not")
     func offLoop() throws {
         let (r, _, _) = try router()
         #expect(r.runsOffEventLoop(.history(try HistoryArguments())))
         #expect(r.runsOffEventLoop(.verify))
         #expect(r.runsOffEventLoop(.backup(try BackupArguments())))
+        #expect(r.runsOffEventLoop(.arm(try ArmArguments(area: "neck"))), "it reads the records too")
         #expect(!r.runsOffEventLoop(.status))
         #expect(!r.runsOffEventLoop(.stop))
     }

@@ -48,9 +48,11 @@ extension CommandRouter {
     }
 
     /// Records commands wait for the disk: the server answers them on its thread pool.
+    /// `arm` too: its interval and cartridge look-ups share the read connection with them,
+    /// and may wait for a page of history to be read.
     public func runsOffEventLoop(_ command: Command) -> Bool {
         switch command {
-        case .history, .plan, .session, .note, .verify, .backup: true
+        case .history, .plan, .session, .note, .verify, .backup, .arm: true
         default: false
         }
     }
