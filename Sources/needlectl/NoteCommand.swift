@@ -64,7 +64,7 @@ struct BackupCommand: ParsableCommand {
         var offset: Int64 = 0
         var size: Int64 = 0
         while true {
-            let payload = try Client.exchange(.backup(try BackupArguments(token: token, offset: offset)), on: connection, options: global)
+            let payload = try Client.exchangePaced(.backup(try BackupArguments(token: token, offset: offset)), on: connection, options: global)
             guard case .json(.object(let fields)) = payload, case .integer(let got)? = fields["token"],
                   case .integer(let total)? = fields["size"], case .string(let data)? = fields["data"],
                   let bytes = Base64.decode(data)

@@ -79,7 +79,7 @@ struct HistoryCommand: ParsableCommand {
         var cursor = before
         while limit.map({ count < $0 }) ?? true {
             let want = min(HistoryArguments.maxPage, limit.map { $0 - count } ?? HistoryArguments.maxPage)
-            let payload = try Client.exchange(
+            let payload = try Client.exchangePaced(
                 try Self.command(area: area, since: since, client: client, limit: want, before: cursor), on: connection,
                 options: global)
             let page = RecordTable.sessions(payload)
@@ -150,7 +150,7 @@ struct ExportCommand: ParsableCommand {
         var cursor: Int64 = 0
         var failure = writer.append(Array(RecordTable.csvHeader.utf8))
         while failure == nil {
-            let payload = try Client.exchange(
+            let payload = try Client.exchangePaced(
                 try HistoryCommand.command(area: area, since: since, client: client, after: cursor), on: connection,
                 options: global)
             let rows = RecordTable.sessions(payload)

@@ -85,8 +85,8 @@ struct ClinicScenarioTests {
         #expect(again.terminate() == 0)
     }
 
-    @Test("2,000 sessions: history, history --limit, export and verify all work through the socket's reply cap")
-    func twoThousandSessions() throws {
+    @Test("6,000 sessions: history, history --limit, export and verify all work through the socket's reply cap")
+    func sixThousandSessions() throws {
         let root = "/tmp/needle-clinic-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let state = root + "/state"
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
@@ -95,8 +95,8 @@ struct ClinicScenarioTests {
             // Written in one transaction, open: the daemon closes them as interrupted at start
             // and seals each into the chain.
             let store = try TreatmentRecordStore(path: state + "/treatments.sqlite")
-            try store.write("seed 2,000 sessions") { db in
-                for index in 0..<2_000 {
+            try store.write("seed 6,000 sessions") { db in
+                for index in 0..<6_000 {
                     let start = 1_780_000_000_000 + Int64(index) * 60_000
                     let record = TreatmentRecord(
                         startedAtMs: start, updatedAtMs: start + 30_000, mode: "clinical", area: "cheeks",
@@ -108,18 +108,18 @@ struct ClinicScenarioTests {
         let d = try DaemonProcess(stateDirectory: state)
         let all = try d.ctl("history")
         #expect(all.status == 0, "\(all.stderr)")
-        #expect(all.stdout.split(separator: "\n").count == 2_001, "a header and 2,000 rows")
+        #expect(all.stdout.split(separator: "\n").count == 6_001, "a header and 6,000 rows")
         let json = try rows(d)
-        #expect(json.count == 2_000 && json.first?["id"] as? Int == 1 && json.last?["id"] as? Int == 2_000)
+        #expect(json.count == 6_000 && json.first?["id"] as? Int == 1 && json.last?["id"] as? Int == 6_000)
         let newest = try rows(d, "--limit", "5")
-        #expect(newest.compactMap { $0["id"] as? Int } == Array(1_996...2_000))
+        #expect(newest.compactMap { $0["id"] as? Int } == Array(5_996...6_000))
         let csv = root + "/export.csv"
         let export = try d.ctl("export", "--csv", csv)
         #expect(export.status == 0, "\(export.stderr)")
-        #expect(export.stdout.contains("2000 sessions written"))
-        #expect(try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\r\n").count == 2_001)
+        #expect(export.stdout.contains("6000 sessions written"))
+        #expect(try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\r\n").count == 6_001)
         let verify = try d.ctl("history", "--verify")
-        #expect(verify.stdout.contains("intact: 2000 sealed rows"), "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stdout.contains("intact: 6000 sealed rows"), "\(verify.stdout)\(verify.stderr)")
         #expect(d.terminate() == 0)
     }
 }
