@@ -76,6 +76,8 @@ public final class Daemon: Sendable {
         do { try recorder.recoverInterrupted() } catch {
             throw .state(path: state.path + "/treatments.sqlite", reason: "closing interrupted sessions: \(error)")
         }
+        let leftovers = BackupCopies.removeLeftovers(in: state.path)
+        if leftovers > 0 { logger.notice("removed \(leftovers) backup copies an earlier run left in the state directory") }
         let clock = pen.clock
         for notice in pen.notices { logger.notice("\(notice)") }
         var config = try Self.safetyConfig(stored: stored, factory: pen.calibration)

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NeedleCore
 import NeedleProtocol
@@ -105,6 +108,47 @@ struct RecordsCommandTests {
         } while before != nil && pages < 10
         #expect(pages == 3)
         #expect(ids == Array(1...250))
+    }
+
+    @Test("backup copies left by a killed daemon are removed at start; other files are not")
+    func leftoversRemoved() throws {
+        let directory = "/tmp/needle-backup-leftovers-\(getpid())"
+        mkdir(directory, 0o700)
+        defer { rmdir(directory) }
+        for name in ["backup-41-1.sqlite", "backup-41-2.sqlite.tmp-41", "treatments.sqlite"] {
+            close(open(directory + "/" + name, O_CREAT | O_WRONLY, 0o600))
+        }
+        #expect(BackupCopies.removeLeftovers(in: directory) == 2)
+        #expect(access(directory + "/treatments.sqlite", F_OK) == 0)
+        #expect(access(directory + "/backup-41-1.sqlite", F_OK) != 0)
+        unlink(directory + "/treatments.sqlite")
+    }
+
+    @Test("backup: read to its end, the copy is gone and its token refused; an unknown token is refused; records in memory cannot be backed up")
+    func backupChunks() throws {
+        let (memory, _, _) = try router()
+        #expect(failure(memory.handle(.backup(try BackupArguments()), from: Self.operator))?.code == .storageFailed)
+
+        let directory = "/tmp/needle-backup-router-\(getpid())"
+        mkdir(directory, 0o700)
+        defer { _ = BackupCopies.removeLeftovers(in: directory); for suffix in ["", "-wal", "-shm"] { unlink(directory + "/treatments.sqlite" + suffix) }; rmdir(directory) }
+        let h = SimLoopHarness()
+        let store = try TreatmentRecordStore(path: directory + "/treatments.sqlite")
+        let r = CommandRouter(
+            loop: h.loop, clock: h.clock, policy: AccessPolicy(operatorUIDs: [1002], clinicianUIDs: [1003]),
+            hardware: .simulated, sim: SimControl(pen: h.pen), calibrationStore: .nowhere, logger: Logger(label: "test"),
+            groupsOf: { _ in [] }, records: TreatmentRecorder(store: store, wallClock: wall, logger: Logger(label: "test")),
+            wallClock: wall)
+        let first = object(r.handle(.backup(try BackupArguments()), from: Self.operator))
+        guard case .integer(let token)? = first["token"], case .integer(let size)? = first["size"],
+              case .string(let data)? = first["data"], let bytes = Base64.decode(data)
+        else { Issue.record("no copy: \(first)"); return }
+        #expect(bytes.count == Int(size) && first["done"] == .bool(true), "a new file fits one chunk")
+        #expect(bytes.starts(with: Array("SQLite format 3".utf8)))
+        #expect(failure(r.handle(.backup(try BackupArguments(token: token, offset: 0)), from: Self.operator))?.code == .invalidRequest,
+                "read to its end, the copy is gone")
+        #expect(failure(r.handle(.backup(try BackupArguments(token: 99, offset: 0)), from: Self.operator))?.code == .invalidRequest)
+        #expect(BackupCopies.removeLeftovers(in: directory) == 0, "nothing left behind")
     }
 
     @Test("records commands and arm run off the event loop; status and stop do not")

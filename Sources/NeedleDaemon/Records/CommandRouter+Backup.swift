@@ -54,7 +54,8 @@ extension CommandRouter {
 
 /// The copies being read out, each a file `backup-<token>.sqlite` in the state directory,
 /// removed once read to its end, or when it has not been read for `expiryMs` (a client that
-/// went away). A daemon killed mid-backup leaves its copy (named with its pid) behind.
+/// went away). A daemon killed mid-backup leaves its copy behind until the next start
+/// (`removeLeftovers`): a full copy of health data is not left lying about.
 final class BackupCopies: Sendable {
     struct Copy: Sendable {
         var token: Int64
@@ -111,6 +112,20 @@ final class BackupCopies: Sendable {
             return old
         }
         for copy in stale { unlink(copy.path) }
+    }
+
+    /// Removes the copies (and half-made copies) an earlier run left in `directory`; returns
+    /// how many. Called at start-up, before anyone can ask for a backup.
+    @discardableResult
+    static func removeLeftovers(in directory: String) -> Int {
+        guard let dir = opendir(directory) else { return 0 }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasPrefix("backup-"), name.contains(".sqlite") { names.append(name) }
+        }
+        closedir(dir)
+        return names.filter { unlink(directory + "/" + $0) == 0 }.count
     }
 
     /// Up to `count` bytes of the file at `offset`.
