@@ -17,15 +17,12 @@ struct SessionTrace: Sendable, Equatable {
         var strokeRateHz: Float
     }
 
-    /// The client of the session's plan (kept here until the records store it).
-    var client: String?
     private(set) var samples: [Sample] = []
     /// Every `stride`-th sample offered is kept.
     private(set) var stride = 1
     private var offered = 0
 
-    init(client: String?) {
-        self.client = client
+    init() {
         samples.reserveCapacity(Self.capacity)
     }
 

@@ -22,21 +22,15 @@ public final class TreatmentRecorder: Sendable {
     private let armedBy = Mutex<UInt32?>(nil)
     /// The last write's failure, until a write succeeds again.
     private let lastFailure = Mutex<RecordStoreError?>(nil)
-    /// The open session's trace and the last closed ones' (mutated in place under the lock:
-    /// copying a 6,000-sample buffer out and back every 100 ms would be a copy per sample).
+    /// The open session's trace (mutated in place under the lock: copying a 6,000-sample
+    /// buffer out and back every 100 ms would be a copy per sample). A closed session's is
+    /// in the records, written with its close.
     private let traces = Mutex(Traces())
 
     struct Traces: Sendable {
-        static let keptClosed = 16
         var open: (rowID: Int64, trace: SessionTrace)?
-        var closed: [(rowID: Int64, trace: SessionTrace)] = []
 
-        mutating func close() {
-            guard let open else { return }
-            closed.append(open)
-            if closed.count > Self.keptClosed { closed.removeFirst(closed.count - Self.keptClosed) }
-            self.open = nil
-        }
+        mutating func close() { open = nil }
     }
 
     struct Tracked: Sendable {
@@ -119,7 +113,7 @@ public final class TreatmentRecorder: Sendable {
                 let rowID = try store.open(opening)
                 traces.withLock {
                     $0.close()
-                    $0.open = (rowID, SessionTrace(client: tally.plan.client))
+                    $0.open = (rowID, SessionTrace())
                 }
                 bookkeeping.tracked = Tracked(
                     sequence: tally.sequence, rowID: rowID, startedAtMs: opening.startedAtMs,
@@ -189,12 +183,9 @@ public final class TreatmentRecorder: Sendable {
         }
     }
 
-    /// The trace of record `id`: the open session's, or one of the last closed ones'.
+    /// The open session's trace if `id` is the open session (closed ones: `store.trace`).
     func trace(ofRecord id: Int64) -> SessionTrace? {
-        traces.withLock { traces in
-            if let open = traces.open, open.rowID == id { return open.trace }
-            return traces.closed.last { $0.rowID == id }?.trace
-        }
+        traces.withLock { traces in traces.open?.rowID == id ? traces.open?.trace : nil }
     }
 
     private func write(_ tally: SessionTally, _ tracked: Tracked, closedAtMs: Int64?, nowMs: Int64) throws(RecordStoreError) {
