@@ -52,7 +52,7 @@ let package = Package(
         // kernel devices (gpio-sim, i2c-stub) with the world's physics played from outside.
         // No Foundation (static binary in the VM); FoundationEssentials via NeedleProtocol.
         .executableTarget(
-            name: "needle-hil", dependencies: ["NeedleProtocol", "NeedleLinux", "NeedleHAL", "NeedleDrivers"],
+            name: "needle-hil", dependencies: ["NeedleProtocol", "NeedleLinux", "NeedleHAL", "NeedleDrivers", "XMLText"],
             swiftSettings: strict),
         // Test doubles shared by test targets (scripted I2C bus with ordered expectations).
         .target(name: "NeedleTestSupport", dependencies: ["NeedleHAL"], swiftSettings: strict),
@@ -62,13 +62,17 @@ let package = Package(
         .target(name: "NeedleProtocol", swiftSettings: strict),
         // A session's one-page report (facts, depth and stroke-rate charts) as SVG: a pure
         // function of plain values, used by needlectl.
-        .target(name: "NeedleReport", swiftSettings: strict),
+        .target(name: "NeedleReport", dependencies: ["XMLText"], swiftSettings: strict),
+        // XML 1.0 escaping without Foundation, for the report's SVG and needle-hil's JUnit XML.
+        .target(name: "XMLText", swiftSettings: strict),
         // SQLite's C API (libsqlite3-dev). Only NeedleRecords' small typed wrapper imports it.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Durable treatment records: one SQLite row per session, straight on SQLite's C API
         // (no Foundation, no ICU). Knows no other project module, so its API is plain values
         // the daemon maps to.
-        .target(name: "NeedleRecords", dependencies: ["CSQLite"], swiftSettings: strict),
+        // libmd (libmd-dev): SHA-256 for the records' hash chain. Only NeedleRecords imports it.
+        .systemLibrary(name: "CMD", pkgConfig: "libmd", providers: [.apt(["libmd-dev"])]),
+        .target(name: "NeedleRecords", dependencies: ["CSQLite", "CMD"], swiftSettings: strict),
         // Control-loop thread, socket server, command routing, process glue.
         .target(
             name: "NeedleDaemon",
@@ -101,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "needle-bench",
             dependencies: [
-                "NeedleDaemon", "NeedleSim", "NeedleCore",
+                "NeedleDaemon", "NeedleSim", "NeedleCore", "NeedleRecords",
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ],
             swiftSettings: strict
@@ -119,7 +123,7 @@ let package = Package(
         // Fixtures/ holds a records file written by the GRDB-era needled, read from the
         // source tree (#filePath) like the example config, so it needs no resource bundle.
         .testTarget(
-            name: "NeedleRecordsTests", dependencies: ["NeedleRecords"], exclude: ["Fixtures"],
+            name: "NeedleRecordsTests", dependencies: ["NeedleRecords", "CSQLite"], exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(
             name: "NeedleDaemonTests",
@@ -128,7 +132,7 @@ let package = Package(
         // Start the real needled binary on the simulated pen and drive it through
         // the socket and through needlectl.
         .testTarget(
-            name: "ScenarioTests", dependencies: ["NeedleProtocol", "needled", "needlectl", "needle-hil"],
+            name: "ScenarioTests", dependencies: ["NeedleProtocol", "NeedleRecords", "XMLText", "needled", "needlectl", "needle-hil"],
             swiftSettings: strict),
     ]
 )

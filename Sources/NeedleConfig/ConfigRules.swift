@@ -21,6 +21,8 @@ public enum ConfigRules {
     /// Days between two sessions on the same area: the usual guidance is 4 to 6 weeks; a
     /// day at least (0 would switch the guard off), a year at most.
     public static let minimumIntervalDays = 1...365
+    /// Free MiB needed to arm: 1 at least (0 would switch the check off), 100 GB at most.
+    public static let minFreeMB = 1...100_000
     /// An area's depths: the shallowest home target (0.05 mm) to the deepest clinical one
     /// (3.00 mm). Each mode's window still clamps them; the file can never widen a window.
     public static let areaDepthMM = 0.05...3.00

@@ -159,6 +159,7 @@ extension TreatmentSection {
         self.init()
         minimumIntervalDays = try table.int(
             "minimum_interval_days", default: minimumIntervalDays, range: ConfigRules.minimumIntervalDays)
+        minFreeMB = try table.int("min_free_mb", default: minFreeMB, range: ConfigRules.minFreeMB)
         if var areasTable = try table.table("areas") {
             for area in Self.knownAreas {
                 guard var section = try areasTable.table(area) else { continue }

@@ -51,6 +51,10 @@ public struct SafetySection: Sendable, Equatable {
 public struct TreatmentSection: Sendable, Equatable {
     /// Days between two sessions on the same area, 1...365.
     public var minimumIntervalDays = 28
+    /// Free space (MiB) the records' file system must have before a session is armed
+    /// (`storage_failed` otherwise), 1...100000: a full disk is found before a session, not
+    /// when its first write fails.
+    public var minFreeMB = 64
     /// One `[treatment.areas.<name>]` table each, by area name (one of `knownAreas`). An
     /// area without a table, like a key left out of one, keeps its built-in preset.
     public var areas: [String: AreaOverride] = [:]

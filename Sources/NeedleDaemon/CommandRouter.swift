@@ -39,6 +39,8 @@ public final class CommandRouter: RequestHandler {
     let beforeArmForTesting: (@Sendable () -> Void)?
     /// Serving, or shutting down (see CommandRouter+Shutdown.swift).
     let phase = Mutex(ServicePhase.serving)
+    /// Copies of the records being read out by `needlectl backup`.
+    let backups = BackupCopies()
 
     init(loop: ControlLoop, clock: any MonotonicClock, policy: AccessPolicy, hardware: HardwareKind,
          sim: SimControl?, calibrationStore: CalibrationStore, logger: Logger,
@@ -162,6 +164,9 @@ public final class CommandRouter: RequestHandler {
         case .history(let arguments): return history(arguments)
         case .plan(let arguments): return treatmentPlan(client: arguments.client)
         case .session(let arguments): return session(arguments)
+        case .note(let arguments): return note(arguments, peer: peer)
+        case .verify: return verify()
+        case .backup(let arguments): return backup(arguments)
         // An operator's selftest is the full test: the only way the motor step's spin runs.
         case .selftest: return run(.selfTest(includeMotor: true), peer: peer)
         case .calibrate(let step): return calibrate(step, peer: peer)

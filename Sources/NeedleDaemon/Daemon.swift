@@ -70,10 +70,14 @@ public final class Daemon: Sendable {
         do { store = try TreatmentRecordStore(path: state.path + "/treatments.sqlite") } catch {
             throw .state(path: state.path + "/treatments.sqlite", reason: "treatment records: \(error)")
         }
-        let recorder = TreatmentRecorder(store: store, wallClock: SystemWallClock(), logger: logger, backend: pen.kind.rawValue)
+        let recorder = TreatmentRecorder(
+            store: store, wallClock: SystemWallClock(), logger: logger, backend: pen.kind.rawValue,
+            freeSpace: FreeSpace(directory: state.path, minimumBytes: Int64(options.minFreeMB) * 1024 * 1024))
         do { try recorder.recoverInterrupted() } catch {
             throw .state(path: state.path + "/treatments.sqlite", reason: "closing interrupted sessions: \(error)")
         }
+        let leftovers = BackupCopies.removeLeftovers(in: state.path)
+        if leftovers > 0 { logger.notice("removed \(leftovers) backup copies an earlier run left in the state directory") }
         let clock = pen.clock
         for notice in pen.notices { logger.notice("\(notice)") }
         var config = try Self.safetyConfig(stored: stored, factory: pen.calibration)

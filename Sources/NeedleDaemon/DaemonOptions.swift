@@ -28,6 +28,8 @@ public struct DaemonOptions: Sendable {
     /// between two sessions on one area (`[treatment] minimum_interval_days`).
     public var areaPresets = AreaPresetTable.standard
     public var minimumIntervalDays = IntervalGuard.defaultMinimumDays
+    /// Free space the records need before a session is armed (`[treatment] min_free_mb`).
+    public var minFreeMB = 64
     /// Run the power-on self-test when the loop starts (tests that script the first
     /// milliseconds themselves turn it off).
     public var selfTestAtStart = true

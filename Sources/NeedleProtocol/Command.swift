@@ -19,11 +19,17 @@ public enum Command: Sendable, Hashable {
     case plan(PlanArguments)
     /// One session's record with its depth and stroke-rate trace (for `needlectl report`).
     case session(SessionArguments)
+    /// Appends a follow-up note or adverse event to a session.
+    case note(NoteArguments)
+    /// Checks the records' hash chain.
+    case verify
+    /// A consistent copy of the records, in chunks.
+    case backup(BackupArguments)
     case sim(SimAction)
 
     /// The `cmd` strings of the wire.
     public enum Name: String, Sendable, CaseIterable, Hashable {
-        case status, watch, arm, disarm, start, stop, mode, clear, calibrate, selftest, history, plan, session, sim
+        case status, watch, arm, disarm, start, stop, mode, clear, calibrate, selftest, history, plan, session, note, verify, backup, sim
     }
 
     /// Builds a command from the wire's `cmd` and `args`.
@@ -50,6 +56,9 @@ public enum Command: Sendable, Hashable {
         case .history: self = .history(try HistoryArguments(reading: &reader))
         case .plan: self = .plan(try PlanArguments(reading: &reader))
         case .session: self = .session(try SessionArguments(reading: &reader))
+        case .note: self = .note(try NoteArguments(reading: &reader))
+        case .verify: self = .verify
+        case .backup: self = .backup(try BackupArguments(reading: &reader))
         case .sim: self = .sim(try SimAction(reading: &reader))
         }
         try reader.finish()
@@ -70,6 +79,9 @@ public enum Command: Sendable, Hashable {
         case .history: .history
         case .plan: .plan
         case .session: .session
+        case .note: .note
+        case .verify: .verify
+        case .backup: .backup
         case .sim: .sim
         }
     }
@@ -77,7 +89,9 @@ public enum Command: Sendable, Hashable {
     /// The `args` object of the wire form.
     public var arguments: [String: JSONValue] {
         switch self {
-        case .status, .disarm, .start, .stop, .clear, .selftest: [:]
+        case .status, .disarm, .start, .stop, .clear, .selftest, .verify: [:]
+        case .note(let note): note.arguments
+        case .backup(let backup): backup.arguments
         case .plan(let plan): plan.arguments
         case .history(let history): history.arguments
         case .session(let session): session.arguments

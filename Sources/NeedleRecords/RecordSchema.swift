@@ -14,11 +14,15 @@ enum RecordSchema {
     struct Migration: Sendable {
         var identifier: String
         var sql: String
+        /// Runs after `sql`, in the same transaction: for what SQL alone cannot do (v3 seals
+        /// the sessions closed before it into the hash chain).
+        var after: (@Sendable (SQLiteConnection) throws -> Void)? = nil
     }
 
     static let migrations: [Migration] = [
         Migration(identifier: "v1", sql: v1),
         Migration(identifier: "v2-clients", sql: v2Clients),
+        Migration(identifier: "v3-notes-chain-trace", sql: v3NotesChainTrace, after: RecordChain.sealUnchainedSessions),
     ]
 
     /// GRDB's own definition of the table, so a file created here is one GRDB reads too.
@@ -76,6 +80,54 @@ extension RecordSchema {
 }
 
 extension RecordSchema {
+    /// Issue 12: follow-up notes and adverse events, the tamper-evident hash chain, and the
+    /// session's depth and stroke-rate trace.
+    /// - `session_note`: one row per note, appended and never changed (the triggers refuse
+    ///   UPDATE and DELETE, as for closed sessions).
+    /// - `record_chain`: one entry per closed session and per note, in the order they were
+    ///   closed or added; `hash` is SHA-256 over the row's content and the previous entry's
+    ///   hash (see `RecordChain`). Entries are never changed either.
+    /// - `session_trace`: the trace of a closed session, written in the close's transaction,
+    ///   as text (see `RecordedTrace`): readable with the sqlite3 shell, no BLOBs needed.
+    /// Sessions closed before v3 are sealed into the chain, oldest first, by the migration.
+    static let v3NotesChainTrace = """
+        CREATE TABLE session_note (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id INTEGER NOT NULL REFERENCES treatment_session (id),
+            recorded_at_ms INTEGER NOT NULL,
+            event TEXT NOT NULL,
+            text TEXT,
+            peer_uid INTEGER
+        );
+        CREATE INDEX session_note_session ON session_note (session_id);
+        CREATE TRIGGER session_note_is_immutable BEFORE UPDATE ON session_note
+        BEGIN SELECT RAISE(ABORT, 'notes are never edited, only added'); END;
+        CREATE TRIGGER session_note_is_kept BEFORE DELETE ON session_note
+        BEGIN SELECT RAISE(ABORT, 'notes are never deleted'); END;
+        CREATE TABLE record_chain (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('session', 'note')),
+            row_id INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            UNIQUE (kind, row_id)
+        );
+        CREATE TRIGGER record_chain_is_immutable BEFORE UPDATE ON record_chain
+        BEGIN SELECT RAISE(ABORT, 'the hash chain is never edited'); END;
+        CREATE TRIGGER record_chain_is_kept BEFORE DELETE ON record_chain
+        BEGIN SELECT RAISE(ABORT, 'the hash chain is never deleted from'); END;
+        CREATE TABLE session_trace (
+            session_id INTEGER PRIMARY KEY REFERENCES treatment_session (id),
+            samples INTEGER NOT NULL,
+            t_ms TEXT NOT NULL,
+            depth_um TEXT NOT NULL,
+            stroke_rate_dhz TEXT NOT NULL
+        );
+        CREATE TRIGGER session_trace_is_immutable BEFORE UPDATE ON session_trace
+        BEGIN SELECT RAISE(ABORT, 'a closed session''s trace is immutable'); END;
+        """
+}
+
+extension RecordSchema {
     /// The identifiers recorded in the file, in the order they were applied; none for a
     /// file that has no migrations table yet (a new file).
     static func appliedIdentifiers(_ db: SQLiteConnection) throws -> [String] {
@@ -102,6 +154,7 @@ extension RecordSchema {
             try db.executeScript(createMigrationsTable)
             for migration in migrations where !applied.contains(migration.identifier) {
                 try db.executeScript(migration.sql)
+                try migration.after?(db)
                 try db.execute("INSERT INTO grdb_migrations (identifier) VALUES (?)", [.text(migration.identifier)])
             }
         }

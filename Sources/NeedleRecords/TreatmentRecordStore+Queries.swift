@@ -3,9 +3,15 @@
 extension TreatmentRecordStore {
     /// Sessions, open and closed, in the order they started (ties by id), optionally only
     /// those of one area and those that started at or after `sinceMs`.
-    public func history(area: String? = nil, sinceMs: Int64? = nil, client: String? = nil) throws(RecordStoreError)
-        -> [TreatmentRecord]
-    {
+    ///
+    /// Paged (issue 12: 2,000 sessions in one reply overran the socket's reply cap): with
+    /// `limit`, at most that many sessions in id order (the order they were recorded) — the
+    /// newest ones with an id below `beforeID`, or, with `afterID`, the oldest ones above it
+    /// (what an export streams through). A page is always returned oldest first.
+    public func history(
+        area: String? = nil, sinceMs: Int64? = nil, client: String? = nil, beforeID: Int64? = nil, afterID: Int64? = nil,
+        limit: Int? = nil
+    ) throws(RecordStoreError) -> [TreatmentRecord] {
         var conditions: [String] = []
         var arguments: [SQLiteValue] = []
         if let client {
@@ -20,10 +26,26 @@ extension TreatmentRecordStore {
             conditions.append("started_at_ms >= ?")
             arguments.append(.integer(sinceMs))
         }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") + " "
-        return try read("read history") { db in
-            try TreatmentRecord.fetch(db, filter + "ORDER BY started_at_ms, id", arguments)
+        if let beforeID {
+            conditions.append("id < ?")
+            arguments.append(.integer(beforeID))
         }
+        if let afterID {
+            conditions.append("id > ?")
+            arguments.append(.integer(afterID))
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") + " "
+        guard let limit else {
+            return try read("read history") { db in
+                try TreatmentRecord.fetch(db, filter + "ORDER BY started_at_ms, id", arguments)
+            }
+        }
+        let newestFirst = afterID == nil
+        let page = try read("read a page of history") { db in
+            try TreatmentRecord.fetch(
+                db, filter + "ORDER BY id \(newestFirst ? "DESC" : "ASC") LIMIT ?", arguments + [.integer(Int64(max(0, limit)))])
+        }
+        return newestFirst ? Array(page.reversed()) : page
     }
 
     /// When the last session on `area` started, whatever its end reason; nil if the area

@@ -21,8 +21,9 @@ extension TreatmentRecordStore {
 
     /// Writes progress into an open session, or closes it (end time and end reason set
     /// together). The row must exist and still be open: a closed row is history, and a
-    /// late or repeated write must not rewrite how a session ended.
-    public func update(_ record: TreatmentRecord) throws(RecordStoreError) {
+    /// late or repeated write must not rewrite how a session ended. A close writes `trace`
+    /// with the row and seals both into the hash chain, in one transaction.
+    public func update(_ record: TreatmentRecord, trace: RecordedTrace? = nil) throws(RecordStoreError) {
         guard let id = record.id else { throw .missingID }
         guard (record.endedAtMs == nil) == (record.endReason == nil) else {
             throw .inconsistentEnd(id: id, endedAtMs: record.endedAtMs, endReason: record.endReason)
@@ -35,6 +36,7 @@ extension TreatmentRecordStore {
                 throw RecordStoreError.sessionClosed(id: id, endReason: endReason)
             }
             try Self.rewrite(record, id: id, in: db)
+            if record.isClosed { try Self.seal(record, id: id, trace: trace, in: db) }
         }
     }
 
@@ -49,11 +51,30 @@ extension TreatmentRecordStore {
             for var record in open {
                 record.endedAtMs = record.updatedAtMs
                 record.endReason = Self.interruptedEndReason
-                if let id = record.id { try Self.rewrite(record, id: id, in: db) }
+                if let id = record.id {
+                    try Self.rewrite(record, id: id, in: db)
+                    try Self.seal(record, id: id, trace: nil, in: db)
+                }
                 closed.append(record)
             }
             return closed
         }
+    }
+
+    /// Stores a closing session's trace and appends its chain entry (inside the close's
+    /// write transaction). The entry covers the row as stored and the trace as stored.
+    private static func seal(_ record: TreatmentRecord, id: Int64, trace: RecordedTrace?, in db: SQLiteConnection) throws {
+        if let trace {
+            try db.execute(
+                "INSERT INTO session_trace (session_id, samples, t_ms, depth_um, stroke_rate_dhz) VALUES (?, ?, ?, ?, ?)",
+                [.integer(id), .integer(Int64(trace.count)), .text(trace.timeText), .text(trace.depthText), .text(trace.rateText)])
+        }
+        var stored = record
+        stored.id = id
+        try RecordChain.append(
+            .session, rowID: id,
+            content: RecordChain.sessionContent(stored, traceCanonical: try RecordChain.storedTraceCanonical(sessionID: id, db)),
+            db)
     }
 
     /// Writes every column of row `id` from `record`.

@@ -1,3 +1,5 @@
+import XMLText
+
 /// One chart of the report: a frame in page pixels, value ranges, and the SVG of its axes,
 /// bands, reference lines and traces. Time runs left to right from 0.
 struct ReportChart {
@@ -48,7 +50,7 @@ struct ReportChart {
             time += timeStep
         }
         svg += "<text x=\"\(f(left + width / 2))\" y=\"\(f(top + height + 34))\" text-anchor=\"middle\" class=\"axis\">time (s)</text>\n"
-        svg += "<text x=\"\(f(left - 52))\" y=\"\(f(top + height / 2))\" text-anchor=\"middle\" class=\"axis\" transform=\"rotate(-90 \(f(left - 52)) \(f(top + height / 2)))\">\(SVGText.escaped(valueLabel))</text>\n"
+        svg += "<text x=\"\(f(left - 52))\" y=\"\(f(top + height / 2))\" text-anchor=\"middle\" class=\"axis\" transform=\"rotate(-90 \(f(left - 52)) \(f(top + height / 2)))\">\(XMLText.escaped(valueLabel))</text>\n"
         return svg
     }
 
@@ -90,7 +92,7 @@ struct ReportChart {
         for entry in entries.reversed() {
             let textWidth = Double(entry.label.count) * 6.6
             px -= textWidth
-            svg += "<text x=\"\(f(px))\" y=\"\(f(top - 8))\" class=\"legend\">\(SVGText.escaped(entry.label))</text>\n"
+            svg += "<text x=\"\(f(px))\" y=\"\(f(top - 8))\" class=\"legend\">\(XMLText.escaped(entry.label))</text>\n"
             px -= 24
             let dash = entry.dashed ? " stroke-dasharray=\"6 4\"" : ""
             svg += "<line x1=\"\(f(px))\" y1=\"\(f(top - 12))\" x2=\"\(f(px + 18))\" y2=\"\(f(top - 12))\" stroke=\"\(entry.color)\" stroke-width=\"3\"\(dash)/>\n"

@@ -1,3 +1,5 @@
+import XMLText
+
 /// Renders a `SessionReport` as a one-page SVG (A4-like proportions, 800 × 1000 px):
 /// the session's facts, then measured depth against time with the target, the tolerance
 /// band and the mode's limit, then the stroke rate with its target. A pure function: the
@@ -77,8 +79,8 @@ public enum ReportSVG {
         for (column, rows) in [(40, left), (410, right)] {
             for (index, row) in rows.enumerated() {
                 let y = 92 + index * 30
-                svg += "<text x=\"\(column)\" y=\"\(y)\" class=\"label\">\(SVGText.escaped(row.0))</text>\n"
-                svg += "<text x=\"\(column + 90)\" y=\"\(y)\" class=\"value\">\(SVGText.escaped(row.1))</text>\n"
+                svg += "<text x=\"\(column)\" y=\"\(y)\" class=\"label\">\(XMLText.escaped(row.0))</text>\n"
+                svg += "<text x=\"\(column + 90)\" y=\"\(y)\" class=\"value\">\(XMLText.escaped(row.1))</text>\n"
             }
         }
         svg += "<line x1=\"40\" y1=\"240\" x2=\"760\" y2=\"240\" stroke=\"#999999\"/>\n"

@@ -19,6 +19,9 @@ struct Bench {
     static func main() {
         let options = Options(CommandLine.arguments)
         if let ticks = options.countTicks { TickCount.run(ticks: ticks, rateHz: options.rateHz) }
+        if let sessions = options.records {
+            exit(RecordsBench.run(sessions: sessions, readers: options.readers, seconds: options.seconds, options: options))
+        }
         preloadInterposerOrExit()
         guard AllocationCounter.selfTest() else {
             print("needle-bench: the allocation counter does not see this thread's allocations")

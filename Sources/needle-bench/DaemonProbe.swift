@@ -71,7 +71,7 @@ enum DaemonProbe {
     }
 
     /// Removes the bench's scratch state directory (its files, then the directory).
-    private static func removeTree(_ path: String) {
+    static func removeTree(_ path: String) {
         guard let dir = opendir(path) else { return }
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }

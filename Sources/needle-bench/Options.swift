@@ -5,7 +5,8 @@ import NeedleDaemon
 
 /// `needle-bench [--seconds S] [--trips N] [--rate HZ] [--no-prefault] [--no-latency-hold]
 /// [--static-needled PATH]`,
-/// or `needle-bench --count-ticks N [--rate HZ]` (under valgrind, see TickCount).
+/// or `needle-bench --count-ticks N [--rate HZ]` (under valgrind, see TickCount), or
+/// `needle-bench --records N [--readers R] [--seconds S]` (RecordsBench).
 struct Options {
     var seconds = 10.0
     var trips = 1000
@@ -22,6 +23,10 @@ struct Options {
     /// `--static-needled PATH`: the static build whose stripped size is reported (default:
     /// .build-release's, then .build-vm's release needled of this checkout).
     var staticNeedled: String?
+    /// `--records N`: the records benchmark instead (RecordsBench): `status` latency while
+    /// `--readers R` clients (16 by default) page through the history of N sessions.
+    var records: Int?
+    var readers = 16
 
     init(_ arguments: [String]) {
         var path = [CChar](repeating: 0, count: 4096)
@@ -39,6 +44,8 @@ struct Options {
             case "--trips": trips = Int(value).map { max($0, 1) } ?? trips
             case "--count-ticks": countTicks = Int(value).map { max($0, 1) }
             case "--static-needled": staticNeedled = value
+            case "--records": records = Int(value).map { max($0, 1) }
+            case "--readers": readers = Int(value).map { min(max($0, 0), 64) } ?? readers
             case "--rate": rateHz = Int(value).map { min(max($0, DaemonOptions.rateRange.lowerBound), DaemonOptions.rateRange.upperBound) } ?? rateHz
             default: break
             }

@@ -1,3 +1,5 @@
+import XMLText
+
 /// The JUnit XML of one needle-hil run, the format Jenkins and GitLab read, written beside the
 /// console output (which stays as it is). One <testsuite> for the world; one <testcase> per
 /// scenario, the group of steps run on one fresh daemon (the hazard log names scenarios,
@@ -9,30 +11,30 @@ enum JUnitReport {
         var failures = 0, skipped = 0
         var cases = ""
         for outcome in outcomes {
-            cases += "    <testcase classname=\"\(escaped("hil.\(world)"))\" name=\"\(escaped(outcome.name))\""
+            cases += "    <testcase classname=\"\(XMLText.escaped("hil.\(world)"))\" name=\"\(XMLText.escaped(outcome.name))\""
             cases += " time=\"\(seconds(outcome.elapsedNs))\">\n"
             switch outcome.verdict {
             case .passed:
                 break
             case .skipped(let why):
                 skipped += 1
-                cases += "      <skipped message=\"\(escaped(why))\"/>\n"
+                cases += "      <skipped message=\"\(XMLText.escaped(why))\"/>\n"
             case .failed(let step, let what, let why):
                 failures += 1
                 let message = "step \(step) \"\(what)\": \(why)"
                 let body = outcome.daemonLog.split(separator: "\n").suffix(40).joined(separator: "\n")
-                cases += "      <failure message=\"\(escaped(message))\" type=\"scenario\">\(escaped(body))</failure>\n"
+                cases += "      <failure message=\"\(XMLText.escaped(message))\" type=\"scenario\">\(XMLText.escaped(body))</failure>\n"
             }
             var out = outcome.console
             if outcome.retries > 0 {
                 out.insert("(run \(outcome.retries + 1) times: the emulator held the loop past the sensor timeout)", at: 0)
             }
             if !out.isEmpty {
-                cases += "      <system-out>\(escaped(out.joined(separator: "\n")))</system-out>\n"
+                cases += "      <system-out>\(XMLText.escaped(out.joined(separator: "\n")))</system-out>\n"
             }
             cases += "    </testcase>\n"
         }
-        let suite = "name=\"\(escaped("needle-hil \(world)"))\" tests=\"\(outcomes.count)\" failures=\"\(failures)\""
+        let suite = "name=\"\(XMLText.escaped("needle-hil \(world)"))\" tests=\"\(outcomes.count)\" failures=\"\(failures)\""
             + " errors=\"0\" skipped=\"\(skipped)\" time=\"\(seconds(elapsedNs))\""
         return """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -42,35 +44,6 @@ enum JUnitReport {
             </testsuites>
 
             """
-    }
-
-    /// Text made safe for XML 1.0 character data and attribute values: the five markup
-    /// characters become entities, a line break or tab becomes a character reference (so it
-    /// survives in an attribute, where a parser would fold a raw one into a space), and the
-    /// control characters XML 1.0 cannot carry at all become a visible `\u{XX}`.
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t": out += "&#9;"
-            default:
-                let v = scalar.value
-                if v < 0x20 || v == 0xFFFE || v == 0xFFFF {
-                    out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
     }
 
     /// Seconds with millisecond precision, as JUnit's time attributes have them.

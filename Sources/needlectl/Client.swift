@@ -1,6 +1,12 @@
 import ArgumentParser
 import NeedleProtocol
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs one command against the daemon and prints its outcome; shared by all subcommands.
 enum Client {
     /// Sends `command`, waits for its reply and returns the result payload. Prints and exits
@@ -19,10 +25,33 @@ enum Client {
         }
     }
 
-    /// Sends one request on `connection` and returns its successful payload.
-    static func exchange(_ command: Command, on connection: DaemonConnection, options: GlobalOptions) throws
+    /// Like `exchange`, for the many requests of one paged read (`history`, `export`,
+    /// `backup`): a request answered `rate_limited` (more than the connection's 50 a second)
+    /// is sent again after a pause instead of ending the read half-way.
+    static func exchangePaced(_ command: Command, on connection: DaemonConnection, options: GlobalOptions) throws
         -> ResultPayload
     {
+        for _ in 0..<Self.maxRateLimitedRetries {
+            do {
+                return try exchange(command, on: connection, options: options, quietlyRateLimited: true)
+            } catch is RateLimited {
+                usleep(Self.rateLimitedPauseUs)
+            }
+        }
+        return try exchange(command, on: connection, options: options)
+    }
+
+    /// 10 s of pauses at most: the limit refills 50 requests a second.
+    static let maxRateLimitedRetries = 200
+    static let rateLimitedPauseUs: UInt32 = 50_000
+
+    /// A `rate_limited` answer, when the caller will send the request again.
+    struct RateLimited: Error {}
+
+    /// Sends one request on `connection` and returns its successful payload.
+    static func exchange(
+        _ command: Command, on connection: DaemonConnection, options: GlobalOptions, quietlyRateLimited: Bool = false
+    ) throws -> ResultPayload {
         let id: Int64 = 1
         do {
             do {
@@ -36,6 +65,9 @@ enum Client {
             while true {
                 guard case .reply(let reply) = try connection.receive(), reply.id == id || reply.id == nil else {
                     continue  // a stray event or another request's reply
+                }
+                if quietlyRateLimited, case .failure(let error) = reply.outcome, error.code == .rateLimited {
+                    throw RateLimited()
                 }
                 return try report(reply.outcome, options: options)
             }

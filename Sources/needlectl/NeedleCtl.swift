@@ -26,7 +26,8 @@ struct NeedleCtl: ParsableCommand {
         subcommands: [
             StatusCommand.self, WatchCommand.self, ArmCommand.self, DisarmCommand.self, StartCommand.self,
             StopCommand.self, ModeCommand.self, ClearCommand.self, CalibrateCommand.self, SelftestCommand.self,
-            HistoryCommand.self, ExportCommand.self, PlanCommand.self, ReportCommand.self, SimCommand.self,
+            HistoryCommand.self, ExportCommand.self, NoteCommand.self, BackupCommand.self, PlanCommand.self, ReportCommand.self,
+            SimCommand.self,
         ])
 
     /// Parses, runs, and exits with needlectl's codes: argument-parser reports usage errors as

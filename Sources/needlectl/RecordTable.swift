@@ -7,8 +7,24 @@ enum RecordTable {
     static let csvColumns = [
         "id", "started_at", "ended_at", "mode", "area", "target_depth_mm", "depth_min_mm", "depth_mean_mm",
         "depth_max_mm", "speed", "mean_stroke_rate_hz", "strokes", "motor_on_s", "end_reason", "cartridge_serial",
-        "cartridge_lot", "override", "uid", "client", "backend",
+        "cartridge_lot", "override", "uid", "client", "backend", "notes",
     ]
+
+    /// A page's cursor (`next_before`, `next_after`): nil on the last page.
+    static func cursor(_ payload: ResultPayload, _ key: String) -> Int64? {
+        guard case .json(.object(let fields)) = payload, case .integer(let id)? = fields[key] else { return nil }
+        return id
+    }
+
+    /// A session's notes as one line each: `2026-12-03T08:00:00Z infection: redness, day 3`.
+    static func notes(_ row: [String: JSONValue]) -> [String] {
+        guard case .array(let notes)? = row["notes"] else { return [] }
+        return notes.compactMap { note in
+            guard case .object(let fields) = note else { return nil }
+            let body = text(fields["text"])
+            return "note \(text(fields["id"])) \(text(fields["at"])) \(text(fields["event"]))" + (body.isEmpty ? "" : ": \(body)")
+        }
+    }
 
     static func sessions(_ payload: ResultPayload) -> [[String: JSONValue]] {
         guard case .json(.object(let fields)) = payload, case .array(let rows)? = fields["sessions"] else { return [] }
@@ -33,9 +49,18 @@ enum RecordTable {
     }
 
     static func csv(_ rows: [[String: JSONValue]]) -> String {
-        var lines = [csvColumns.joined(separator: ",")]
-        for row in rows { lines.append(csvColumns.map { csvField(text(row[$0])) }.joined(separator: ",")) }
-        return lines.joined(separator: "\r\n") + "\r\n"
+        csvHeader + csvLines(rows)
+    }
+
+    static let csvHeader = csvColumns.joined(separator: ",") + "\r\n"
+
+    /// One CSV line per session; its notes go into the `notes` field, one per line.
+    static func csvLines(_ rows: [[String: JSONValue]]) -> String {
+        rows.map { row in
+            csvColumns.map { column in
+                csvField(column == "notes" ? notes(row).joined(separator: "\n") : text(row[column]))
+            }.joined(separator: ",") + "\r\n"
+        }.joined()
     }
 
     /// One line per session.
@@ -56,7 +81,12 @@ enum RecordTable {
                 text(row["override"]) == "true" ? "yes" : "",
             ])
         }
-        return align(table)
+        var lines = align(table).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Each session's notes under its line (the header is line 0).
+        for (index, row) in rows.enumerated().reversed() {
+            lines.insert(contentsOf: notes(row).map { "   " + $0 }, at: index + 2)
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Each area's sessions and next allowed date (`plan`).
@@ -69,13 +99,20 @@ enum RecordTable {
                 text(area["area"]),
                 available ? "\(text(area["depth_min_mm"]))–\(text(area["depth_max_mm"]))" : "not in this mode",
                 available ? text(area["default_depth_mm"]) : "-", text(area["speed"]), text(area["session_s"]) + " s",
-                text(area["sessions"]), text(area["last_session"]).isEmpty ? "-" : text(area["last_session"]),
+                course(text(area["sessions"]), of: text(fields["recommended_sessions"]), client: fields["client"]),
+                text(area["last_session"]).isEmpty ? "-" : text(area["last_session"]),
                 text(area["next_allowed"]).isEmpty ? "now" : text(area["next_allowed"]),
             ])
         }
         let client = text(fields["client"])
         let heading = (client.isEmpty ? "" : "client \(client): ") + "\(text(fields["mode"])) mode; sessions on one area at least \(text(fields["minimum_interval_days"])) days apart (course: \(text(fields["recommended_sessions"])) sessions)"
         return heading + "\n" + align(table)
+    }
+
+    /// A client's course on an area: "2 of 3–4" (without a client, the pen's count alone).
+    static func course(_ sessions: String, of recommended: String, client: JSONValue?) -> String {
+        guard case .string = client, !recommended.isEmpty else { return sessions }
+        return "\(sessions) of \(recommended.replacing("-", with: "–"))"
     }
 
     private static func align(_ table: [[String]]) -> String {

@@ -19,6 +19,7 @@ struct TreatmentSectionTests {
         for toml in ["", "[daemon]\nrate_hz = 2000\n", "[treatment]\n", "[treatment.areas]\n"] {
             let treatment = try NeedledConfig.parse(toml: toml).treatment
             #expect(treatment.minimumIntervalDays == 28, "\(toml.debugDescription)")
+            #expect(treatment.minFreeMB == 64, "\(toml.debugDescription)")
             #expect(treatment.areas.isEmpty, "\(toml.debugDescription)")
             #expect(treatment == TreatmentSection())
         }
@@ -37,6 +38,7 @@ struct TreatmentSectionTests {
         let treatment = try NeedledConfig.parse(toml: """
             [treatment]
             minimum_interval_days = 42
+            min_free_mb = 256
 
             [treatment.areas.forehead]
             depth_min_mm = 0.25      # 0.05...3.00
@@ -57,6 +59,7 @@ struct TreatmentSectionTests {
             [treatment.areas.stretch_marks]
             """).treatment
         #expect(treatment.minimumIntervalDays == 42)
+        #expect(treatment.minFreeMB == 256)
         #expect(treatment.areas == [
             "forehead": AreaOverride(depthMinMM: 0.25, depthMaxMM: 0.75, defaultDepthMM: 0.50, speed: 4, sessionS: 120),
             "acne_scars": AreaOverride(depthMinMM: 1.0, depthMaxMM: 1.5, defaultDepthMM: 1.5, sessionS: 90.5),
@@ -88,6 +91,8 @@ struct TreatmentSectionTests {
 
     static let badValues: [BadValue] = [
         .init("[treatment]\nminimum_interval_days = 0", "treatment.minimum_interval_days", .outOfRange, "1...365"),
+        .init("[treatment]\nmin_free_mb = 0", "treatment.min_free_mb", .outOfRange, "1...100000"),
+        .init("[treatment]\nmin_free_mb = 100001", "treatment.min_free_mb", .outOfRange, "1...100000"),
         .init("[treatment]\nminimum_interval_days = 366", "treatment.minimum_interval_days", .outOfRange, "1...365"),
         .init("[treatment]\nminimum_interval_days = -28", "treatment.minimum_interval_days", .outOfRange, "1...365"),
         .init("[treatment.areas.forehead]\ndepth_min_mm = 0.04", "treatment.areas.forehead.depth_min_mm", .outOfRange, "0.05...3.0"),

@@ -6,7 +6,7 @@ import Testing
 @Suite("Session trace")
 struct SessionTraceTests {
     func filled(seconds: Int) -> SessionTrace {
-        var trace = SessionTrace(client: "C-1")
+        var trace = SessionTrace()
         for index in 0..<(seconds * 10) {
             trace.append(timeMs: Int64(index) * 100, depthMM: index % 50 == 7 ? nil : 0.5, strokeRateHz: 94.4)
         }

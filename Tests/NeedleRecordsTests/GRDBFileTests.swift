@@ -28,8 +28,11 @@ struct GRDBFileTests {
     func opens(fixture: String) throws {
         try withTemporaryDirectory { directory in
             let store = try TreatmentRecordStore(path: try copyFixture(fixture, into: directory))
-            #expect(try store.appliedMigrations() == ["v1", "v2-clients"])
-            #expect(try migrationRows(store) == ["v1", "v2-clients"])
+            #expect(try store.appliedMigrations() == ["v1", "v2-clients", "v3-notes-chain-trace"])
+            #expect(try migrationRows(store) == ["v1", "v2-clients", "v3-notes-chain-trace"])
+            // v3 sealed the two sessions closed before it into the hash chain, oldest first.
+            let verdict = try store.verifyChain()
+            #expect(verdict.intact && verdict.entries == 2, "\(verdict)")
             // Rows from before issue 12 say neither whom they treated nor on which backend.
             #expect(try store.history().allSatisfy { $0.client == nil && $0.backend == nil })
             #expect(try store.history() == Self.written)
@@ -60,6 +63,9 @@ struct GRDBFileTests {
             let reopened = try TreatmentRecordStore(path: path)
             #expect(try reopened.history().map(\.endReason) == ["depth_limit", "completed", "interrupted", "completed"])
             #expect(try reopened.history().prefix(3) == Self.written.prefix(2) + [interrupted])
+            // Closed at start and closed since: every closed row is in the chain.
+            let verdict = try reopened.verifyChain()
+            #expect(verdict.intact && verdict.entries == 4, "\(verdict)")
         }
     }
 
@@ -70,7 +76,7 @@ struct GRDBFileTests {
             let v2 = RecordSchema.Migration(identifier: "v2-test", sql: "ALTER TABLE treatment_session ADD COLUMN note TEXT")
             let db = try SQLiteConnection(path: path)
             try RecordSchema.migrate(db, path: path, migrations: RecordSchema.migrations + [v2])
-            #expect(try RecordSchema.appliedIdentifiers(db) == ["v1", "v2-clients", "v2-test"])
+            #expect(try RecordSchema.appliedIdentifiers(db) == RecordSchema.migrations.map(\.identifier) + ["v2-test"])
             let notes = try db.fetchAll("SELECT note FROM treatment_session ORDER BY id") { row in
                 try row.optional("note") as String?
             }

@@ -17,6 +17,10 @@ struct ReportRenderTests {
             #expect(svg.contains(text), "missing \(text)")
         }
         #expect(!svg.contains("LOT-B&C"), "text is XML-escaped")
+        // A control character XML cannot carry is shown, as in needle-hil's JUnit (XMLText).
+        var odd = ReportSamples.report
+        odd.facts.cartridgeLot = "L\u{1B}T"
+        #expect(ReportSVG.render(odd).contains("lot L\\u{1B}T"))
         // Depth: two runs either side of the untrusted gap; rate: one run.
         #expect(svg.components(separatedBy: "<polyline").count - 1 == 3)
         #expect(ReportSVG.render(ReportSamples.report) == svg, "a pure function")

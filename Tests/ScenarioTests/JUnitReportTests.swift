@@ -6,6 +6,7 @@ import FoundationXML
 #endif
 
 @testable import needle_hil
+import XMLText
 
 @Suite("needle-hil's JUnit XML report")
 struct JUnitReportTests {
@@ -40,11 +41,11 @@ struct JUnitReportTests {
 
     @Test("markup characters, line breaks and control characters are escaped; other text is kept")
     func escaping() {
-        #expect(JUnitReport.escaped(#"a<b>&"c"'d'"#) == "a&lt;b&gt;&amp;&quot;c&quot;&apos;d&apos;")
-        #expect(JUnitReport.escaped("one\ntwo\tthree\r") == "one&#10;two&#9;three&#13;")
-        #expect(JUnitReport.escaped("\u{1B}[31mred\u{0}") == "\\u{1B}[31mred\\u{0}")
-        #expect(JUnitReport.escaped("MOTOR_EN low in 408 µs — ok") == "MOTOR_EN low in 408 µs — ok")
-        #expect(JUnitReport.escaped("&amp;") == "&amp;amp;")
+        #expect(XMLText.escaped(#"a<b>&"c"'d'"#) == "a&lt;b&gt;&amp;&quot;c&quot;&apos;d&apos;")
+        #expect(XMLText.escaped("one\ntwo\tthree\r") == "one&#10;two&#9;three&#13;")
+        #expect(XMLText.escaped("\u{1B}[31mred\u{0}") == "\\u{1B}[31mred\\u{0}")
+        #expect(XMLText.escaped("MOTOR_EN low in 408 µs — ok") == "MOTOR_EN low in 408 µs — ok")
+        #expect(XMLText.escaped("&amp;") == "&amp;amp;")
     }
 
     @Test("one test case per scenario; a failure's message names its step and reads back exactly")

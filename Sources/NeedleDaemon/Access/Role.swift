@@ -28,7 +28,10 @@ public enum Role: Int, Sendable, Comparable, CaseIterable, CustomStringConvertib
         switch command {
         case .status, .watch: .observer
         // Records name the peer's uid and cartridge lots: an operator's, not a bystander's.
-        case .history, .plan, .session: .operator
+        case .history, .plan, .session, .verify: .operator
+        // A follow-up finding is the operator's or the clinician's to record; a backup
+        // carries every record, so it takes the same role as reading them.
+        case .note, .backup: .operator
         case .arm(let arm): arm.override ? .clinician : .operator
         case .disarm, .start, .stop, .clear, .selftest, .sim: .operator
         case .mode(let mode): mode == .clinical ? .clinician : .operator

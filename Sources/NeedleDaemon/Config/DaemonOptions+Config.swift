@@ -21,6 +21,7 @@ extension DaemonOptions {
         toleranceMM = config.safety.toleranceMM
         areaPresets = try config.treatment.presetTable()
         minimumIntervalDays = config.treatment.minimumIntervalDays
+        minFreeMB = config.treatment.minFreeMB
         logLevel = Logger.Level(rawValue: config.daemon.logLevel) ?? .info
         socketGroup = config.daemon.socketGroup
     }

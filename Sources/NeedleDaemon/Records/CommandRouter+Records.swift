@@ -14,6 +14,9 @@ extension CommandRouter {
         if let failure = recorder.failure {
             return .failure(ProtocolError(.storageFailed, "treatment records cannot be written (\(failure)); no session is started that cannot be recorded"))
         }
+        if let shortage = recorder.freeSpace?.shortage() {
+            return .failure(ProtocolError(.storageFailed, "\(shortage); no session is started that cannot be recorded: free some space"))
+        }
         // Unknown areas are the supervisor's refusal (unknown_area); an area-less plan has no
         // interval, but its session is dated too, so the clock is checked for it as well.
         let known = area.flatMap { TreatmentArea(name: $0) }
@@ -56,12 +59,25 @@ extension CommandRouter {
         ms >= 0 ? ms / 1000 : (ms - 999) / 1000
     }
 
+    /// One page of sessions with their notes. One row more than asked is read, to tell
+    /// whether another page follows: `next_before` (newest first, the default) or
+    /// `next_after` (with `after`) is the cursor for it, null on the last page.
     func history(_ arguments: HistoryArguments) -> Result<ResultPayload, ProtocolError> {
         guard let recorder = records else { return .failure(Self.noRecords) }
         do {
-            let rows = try recorder.store.history(
-                area: arguments.area, sinceMs: arguments.sinceS.map { $0 * 1000 }, client: arguments.client)
-            return .success(.json(.object(["sessions": .array(rows.map(RecordWire.json))])))
+            var rows = try recorder.store.history(
+                area: arguments.area, sinceMs: arguments.sinceS.map { $0 * 1000 }, client: arguments.client,
+                beforeID: arguments.before, afterID: arguments.after, limit: arguments.limit + 1)
+            let more = rows.count > arguments.limit
+            let ascending = arguments.after != nil
+            if more { if ascending { rows.removeLast() } else { rows.removeFirst() } }
+            let notes = try recorder.store.notes(sessionIDs: rows.compactMap(\.id))
+            var result: [String: JSONValue] = [
+                "sessions": .array(rows.map { row in RecordWire.json(row, notes: row.id.flatMap { notes[$0] } ?? []) }),
+            ]
+            let cursor: JSONValue = more ? ((ascending ? rows.last : rows.first)?.id).map { .integer($0) } ?? .null : .null
+            result[ascending ? "next_after" : "next_before"] = cursor
+            return .success(.json(.object(result)))
         } catch {
             return .failure(ProtocolError(.storageFailed, "treatment records cannot be read: \(error)"))
         }

@@ -4,6 +4,24 @@ import NeedleRecords
 /// Treatment records as the socket sends them (`history`): snake_case keys, times in ISO
 /// 8601 UTC, explicit nulls for what is not known.
 enum RecordWire {
+    static func json(_ r: TreatmentRecord, notes: [SessionNote]) -> JSONValue {
+        guard case .object(var fields) = json(r) else { return json(r) }
+        fields["notes"] = .array(notes.map { json($0) })
+        return .object(fields)
+    }
+
+    /// A follow-up note: `{"id","session","at","event","text","uid"}`.
+    static func json(_ note: SessionNote) -> JSONValue {
+        .object([
+            "id": note.id.map { .integer($0) } ?? .null,
+            "session": .integer(note.sessionID),
+            "at": .string(UTCTime.iso8601(unixMs: note.recordedAtMs)),
+            "event": .string(note.event),
+            "text": note.text.map { .string($0) } ?? .null,
+            "uid": note.peerUID.map { .integer(Int64($0)) } ?? .null,
+        ])
+    }
+
     static func json(_ r: TreatmentRecord) -> JSONValue {
         func number(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
         func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }

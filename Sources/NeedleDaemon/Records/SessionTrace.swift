@@ -1,3 +1,5 @@
+import NeedleRecords
+
 /// How a session's depth and stroke rate went, sampled at about 10 Hz by the recorder from
 /// the status the loop publishes (never in a tick). Bounded: at most `capacity` samples
 /// (10 minutes at 10 Hz); a longer session keeps its whole span at half the rate each time
@@ -15,15 +17,12 @@ struct SessionTrace: Sendable, Equatable {
         var strokeRateHz: Float
     }
 
-    /// The client of the session's plan (kept here until the records store it).
-    var client: String?
     private(set) var samples: [Sample] = []
     /// Every `stride`-th sample offered is kept.
     private(set) var stride = 1
     private var offered = 0
 
-    init(client: String?) {
-        self.client = client
+    init() {
         samples.reserveCapacity(Self.capacity)
     }
 
@@ -38,5 +37,14 @@ struct SessionTrace: Sendable, Equatable {
         samples.append(Sample(
             timeMs: Int32(clamping: timeMs), depthMM: depthMM.map { Float($0) } ?? .nan,
             strokeRateHz: Float(strokeRateHz)))
+    }
+
+    /// As the records keep it: micrometres and tenths of a hertz, the resolution the report
+    /// draws (the wire rounds to the same).
+    var recorded: RecordedTrace {
+        RecordedTrace(
+            timeMs: samples.map { Int64($0.timeMs) },
+            depthUM: samples.map { $0.depthMM.isNaN ? nil : Int64((Double($0.depthMM) * 1000).rounded()) },
+            strokeRateDHz: samples.map { Int64((Double($0.strokeRateHz) * 10).rounded()) })
     }
 }

@@ -22,21 +22,15 @@ public final class TreatmentRecorder: Sendable {
     private let armedBy = Mutex<UInt32?>(nil)
     /// The last write's failure, until a write succeeds again.
     private let lastFailure = Mutex<RecordStoreError?>(nil)
-    /// The open session's trace and the last closed ones' (mutated in place under the lock:
-    /// copying a 6,000-sample buffer out and back every 100 ms would be a copy per sample).
+    /// The open session's trace (mutated in place under the lock: copying a 6,000-sample
+    /// buffer out and back every 100 ms would be a copy per sample). A closed session's is
+    /// in the records, written with its close.
     private let traces = Mutex(Traces())
 
     struct Traces: Sendable {
-        static let keptClosed = 16
         var open: (rowID: Int64, trace: SessionTrace)?
-        var closed: [(rowID: Int64, trace: SessionTrace)] = []
 
-        mutating func close() {
-            guard let open else { return }
-            closed.append(open)
-            if closed.count > Self.keptClosed { closed.removeFirst(closed.count - Self.keptClosed) }
-            self.open = nil
-        }
+        mutating func close() { open = nil }
     }
 
     struct Tracked: Sendable {
@@ -57,7 +51,14 @@ public final class TreatmentRecorder: Sendable {
     /// `simulated` or `linux`, written into every row (nil: not said, in some tests).
     let backend: String?
 
-    public init(store: TreatmentRecordStore, wallClock: any WallClock, logger: Logger, backend: String? = nil) {
+    /// What a session needs free before it is armed (nil: not checked, in some tests).
+    let freeSpace: FreeSpace?
+
+    public init(
+        store: TreatmentRecordStore, wallClock: any WallClock, logger: Logger, backend: String? = nil,
+        freeSpace: FreeSpace? = nil
+    ) {
+        self.freeSpace = freeSpace
         self.backend = backend
         self.store = store
         self.wallClock = wallClock
@@ -112,7 +113,7 @@ public final class TreatmentRecorder: Sendable {
                 let rowID = try store.open(opening)
                 traces.withLock {
                     $0.close()
-                    $0.open = (rowID, SessionTrace(client: tally.plan.client))
+                    $0.open = (rowID, SessionTrace())
                 }
                 bookkeeping.tracked = Tracked(
                     sequence: tally.sequence, rowID: rowID, startedAtMs: opening.startedAtMs,
@@ -161,7 +162,7 @@ public final class TreatmentRecorder: Sendable {
         record.endReason = TreatmentRecordStore.interruptedEndReason
         record.endedAtMs = nowMs
         do {
-            try store.update(record)
+            try store.update(record, trace: openTrace(rowID: tracked.rowID))
             progress.withLock { $0.tracked = nil }
             traces.withLock { $0.close() }
             logger.notice("treatment session closed as interrupted: the daemon is stopping", metadata: [
@@ -182,18 +183,21 @@ public final class TreatmentRecorder: Sendable {
         }
     }
 
-    /// The trace of record `id`: the open session's, or one of the last closed ones'.
+    /// The open session's trace if `id` is the open session (closed ones: `store.trace`).
     func trace(ofRecord id: Int64) -> SessionTrace? {
-        traces.withLock { traces in
-            if let open = traces.open, open.rowID == id { return open.trace }
-            return traces.closed.last { $0.rowID == id }?.trace
-        }
+        traces.withLock { traces in traces.open?.rowID == id ? traces.open?.trace : nil }
     }
 
     private func write(_ tally: SessionTally, _ tracked: Tracked, closedAtMs: Int64?, nowMs: Int64) throws(RecordStoreError) {
         let record = SessionRecord.record(
             tally, backend: backend, startedAtMs: tracked.startedAtMs, endedAtMs: closedAtMs, updatedAtMs: nowMs, peerUID: tracked.peerUID,
             id: tracked.rowID)
-        try store.update(record)
+        try store.update(record, trace: record.isClosed ? openTrace(rowID: tracked.rowID) : nil)
+    }
+
+    /// The open session's trace as the records keep it, for the write that closes it (on
+    /// the recorder's thread: the conversion is 6,000 samples at most, never in a tick).
+    private func openTrace(rowID: Int64) -> RecordedTrace? {
+        traces.withLock { traces in traces.open?.rowID == rowID ? traces.open?.trace.recorded : nil }
     }
 }

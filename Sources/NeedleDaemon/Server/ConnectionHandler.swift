@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 import NeedleProtocol
 
 #if canImport(Glibc)
@@ -53,14 +54,24 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// The access policy generation the peer's role was last checked against.
     private var accessGeneration: UInt64 = 0
     private var housekeeping: Scheduled<Void>?
+    /// Where commands that read or write the records run (`RequestHandler.runsOffEventLoop`),
+    /// so that a query waiting for the disk never holds an event loop that serves `status`.
+    private let blockingPool: NIOThreadPool
+    /// A command is being answered on `blockingPool`: later requests wait here, so replies
+    /// keep the order of their requests.
+    private var answering = false
+    private var waiting: [LineFramer.Frame] = []
+    /// Requests a client may pipeline behind a records command before it is dropped.
+    static let maxWaiting = 256
 
     /// - Parameter admit: asked once the connection is active: the slot it gets, or why it
     ///   is refused.
     init(
         handler: any RequestHandler, peer: PeerCredentials, maxLineLength: Int,
-        limits: ClientLimits = ClientLimits(),
+        limits: ClientLimits = ClientLimits(), blockingPool: NIOThreadPool = .singleton,
         admit: @escaping @Sendable (any Channel, PeerCredentials) -> Result<ConnectionSlot, ProtocolError>
     ) {
+        self.blockingPool = blockingPool
         self.handler = handler
         self.peer = peer
         self.framer = LineFramer(maxLineLength: maxLineLength)
@@ -101,7 +112,25 @@ final class ConnectionHandler: ChannelInboundHandler {
             if let frame = frames.first { serveStopOnly(frame, context: context) }
             return
         }
-        for frame in frames {
+        process(frames, now: now, context: context)
+    }
+
+    /// Serves `frames` in order; once one is answered on the blocking pool, the rest wait
+    /// for its reply.
+    private func process(_ frames: [LineFramer.Frame], now: UInt64, context: ChannelHandlerContext) {
+        if answering {
+            waiting.append(contentsOf: frames)
+            if waiting.count > Self.maxWaiting {
+                waiting.removeAll()
+                drop(ProtocolError(.rateLimited, "more than \(Self.maxWaiting) requests waiting behind a records command; disconnecting"), context: context)
+            }
+            return
+        }
+        for (index, frame) in frames.enumerated() {
+            if answering {
+                waiting.append(contentsOf: frames[index...])
+                break
+            }
             // A write below may have dropped a client that does not read its replies.
             guard context.channel.isActive else { return }
             guard bucket.take(nowNs: now) else {
@@ -180,10 +209,52 @@ final class ConnectionHandler: ChannelInboundHandler {
             beginWatch(id: request.id, intervalMS: arguments.intervalMS, context: context)
             return
         }
+        if handler.runsOffEventLoop(request.command) {
+            answerOffLoop(request, context: context)
+            return
+        }
         switch handler.handle(request.command, from: peer) {
         case .success(let payload): write(Reply(id: request.id, result: payload), context: context)
         case .failure(let error): write(Reply(id: request.id, failure: error), context: context)
         }
+    }
+
+    /// Answers `request` on the blocking pool; its reply is written back on this event loop,
+    /// then the requests that arrived meanwhile are served.
+    private func answerOffLoop(_ request: Request, context: ChannelHandlerContext) {
+        answering = true
+        let handler = handler
+        let peer = peer
+        let command = request.command
+        let id = request.id
+        // The reply is encoded on the pool too: a page of 100 sessions is ~100 kB of JSON,
+        // work that must not hold the event loop either.
+        blockingPool.runIfActive(eventLoop: context.eventLoop) { () -> [UInt8]? in
+            BackgroundPriority.lower()
+            switch handler.handle(command, from: peer) {
+            case .success(let payload): return Self.encode(Reply(id: id, result: payload))
+            case .failure(let error): return Self.encode(Reply(id: id, failure: error))
+            }
+        }
+            .assumeIsolated().whenComplete { outcome in
+                self.answering = false
+                guard context.channel.isActive else { return }
+                switch outcome {
+                case .success(let line?):
+                    context.write(self.wrapOutboundOut(context.channel.allocator.buffer(bytes: line)), promise: nil)
+                case .success(nil):
+                    context.close(promise: nil)
+                    return
+                case .failure:
+                    self.write(Reply(id: id, failure: ProtocolError(.shuttingDown, "needled is stopping")), context: context)
+                }
+                context.flush()
+                let queued = self.waiting
+                self.waiting = []
+                if !queued.isEmpty {
+                    self.process(queued, now: NIODeadline.now().uptimeNanoseconds, context: context)
+                }
+            }
     }
 
     /// A connection on a slot kept for `stop`: its one request is served if it is `stop`
@@ -354,18 +425,17 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// Writes one reply line (flushed by the caller). A reply that cannot be encoded (e.g. a
     /// non-finite number from the handler) becomes an `internal` error with the same id.
     private func write(_ reply: Reply, context: ChannelHandlerContext) {
-        let line: [UInt8]
-        do {
-            line = try WireCoding.encodeLine(reply)
-        } catch {
-            let fallback = Reply(id: reply.id, failure: ProtocolError(.internal, "reply could not be encoded"))
-            guard let encoded = try? WireCoding.encodeLine(fallback) else {
-                context.close(promise: nil)
-                return
-            }
-            line = encoded
+        guard let line = Self.encode(reply) else {
+            context.close(promise: nil)
+            return
         }
         context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: line)), promise: nil)
+    }
+
+    /// The reply's line; nil only if not even the `internal` fallback could be encoded.
+    static func encode(_ reply: Reply) -> [UInt8]? {
+        if let line = try? WireCoding.encodeLine(reply) { return line }
+        return try? WireCoding.encodeLine(Reply(id: reply.id, failure: ProtocolError(.internal, "reply could not be encoded")))
     }
 }
 

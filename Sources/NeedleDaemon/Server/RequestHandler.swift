@@ -36,10 +36,15 @@ public protocol RequestHandler: Sendable {
     /// Changes whenever the access policy is replaced (configuration reload): every open
     /// connection, a running `watch` included, then re-checks its peer.
     var accessGeneration: UInt64 { get }
+    /// Commands whose answer may wait for the disk (the treatment records): the server runs
+    /// them on a thread pool, never on an event loop that also serves `status`. The default
+    /// runs everything on the event loop.
+    func runsOffEventLoop(_ command: Command) -> Bool
 }
 
 extension RequestHandler {
     public func authorize(_ command: Command, peer: PeerCredentials) -> ProtocolError? { nil }
     public func admit(_ peer: PeerCredentials) -> Result<Role, ProtocolError> { .success(.clinician) }
     public var accessGeneration: UInt64 { 0 }
+    public func runsOffEventLoop(_ command: Command) -> Bool { false }
 }
