@@ -240,6 +240,19 @@ struct CalibrationCheckTests {
             Issue.record("zero \(zero): raw \(raw), 0.5 mm from zero, was judged invalid")
         }
     }
+
+    /// The refusal of a travel off the sensor names raw angles as whole counts, and the zeros
+    /// that would fit; a value no Int can hold (a file may say 1e300) is printed as it is,
+    /// not trapped on.
+    @Test("a travel off the sensor is described in whole counts; a zero of 1e300 is printed as it is")
+    func travelOffSensorText() throws {
+        let off = try #require(CalibrationMath.problem(with: DepthCalibration(zeroCounts: 3700, mmPerCount: 1.0 / 256)))
+        #expect(off.field == .zeroCounts)
+        let text = off.description
+        #expect(text.contains("at raw 3648…4520") && text.contains("zero reads between 52 and 3019"), "\(text)")
+        let huge = try #require(CalibrationMath.problem(with: DepthCalibration(zeroCounts: 1e300, mmPerCount: 0.001)))
+        #expect(huge.description.contains("at raw 1e+300…1e+300"), "\(huge.description)")
+    }
 }
 
 extension Result where Failure == Refusal {
