@@ -109,6 +109,7 @@ struct ControlLoopInvariantTests {
         var failedTicks = 0
         var checked = 0
         var enabled = 0
+        var calibrations = 0
         for index in 0..<(only == nil ? cases : 1) {
             let seed = only ?? rng.next()
             let testCase = LoopCase.generate(seed: seed, ticks: ticksPerCase, calibrated: calibrated)
@@ -116,6 +117,7 @@ struct ControlLoopInvariantTests {
             let failures = world.run(testCase)
             checked += testCase.ticks
             enabled += world.enabledTicks
+            calibrations += world.calibrations
             failedTicks += failures.count
             for (tick, failure) in failures where kinds.insert(kind(failure)).inserted {
                 let shrunk = shrink(testCase, kind: kind(failure))
@@ -132,7 +134,8 @@ struct ControlLoopInvariantTests {
             }
         }
         print("ControlLoop invariants, calibrated \(calibrated): \(checked) ticks checked in \(checked / ticksPerCase) cases, "
-            + "\(enabled) with MOTOR_EN high; \(failedTicks) ticks broke an invariant, \(reports.count) kinds of failure")
+            + "\(enabled) with MOTOR_EN high, \(calibrations) calibrations put in use; \(failedTicks) ticks broke an invariant, "
+            + "\(reports.count) kinds of failure")
         for report in reports { print(report) }
         return reports
     }

@@ -48,7 +48,7 @@ struct InterlockTruth {
 ///     write excuses the heartbeat in its tick and the next, and a PWM left on, but MOTOR_EN
 ///     must be low in its tick.
 struct LoopOracle {
-    let calibration: DepthCalibration
+    private(set) var calibration: DepthCalibration
     let calibrated: Bool
     private(set) var lastValidMM: Double?
     private(set) var lastValidNs: UInt64 = 0
@@ -72,6 +72,14 @@ struct LoopOracle {
         self.calibration = calibration
         self.calibrated = calibrated
         nowNs = startNs
+    }
+
+    /// A new calibration is in use (`calibrate span`): depths are judged on its scale from
+    /// now on, and no sample read on the old one vouches for the next (as in the supervisor).
+    mutating func recalibrated(_ new: DepthCalibration) {
+        calibration = new
+        lastValidMM = nil
+        consistentValid = 0
     }
 
     /// DESIGN.md §3 rule 1's limit, as stated there (not as `Mode` computes it).

@@ -17,6 +17,8 @@ final class LoopInvariantWorld {
     /// Ticks with MOTOR_EN high, and in the self-test (to see that a case reached them).
     private(set) var enabledTicks = 0
     private(set) var spinTicks = 0
+    /// Calibrations put in use by `calibrate span` (to see that a budget reached them).
+    private(set) var calibrations = 0
     private var releaseTick: (tick: Int, bounces: Int)?
     private var serial = 1
 
@@ -133,6 +135,15 @@ final class LoopInvariantWorld {
     private func send(_ command: LoopCommand) -> String? {
         let supervisorCommand: SupervisorCommand
         switch command {
+        case .calibrateZero: supervisorCommand = .calibrateZero
+        case .calibrateSpan(let depthMM):
+            // The router's order: only an idle or faulted pen computes a span, and the
+            // calibration it gives is put in use at once (the store is the router's business).
+            let state = loop.status().state
+            guard state == .idle || state == .fault else { return nil }
+            if let failure = judge(command, .calibrateSpan(depthMM: depthMM)) { return failure }
+            guard let candidate = loop.status().calibrationCandidate else { return nil }
+            return judge(command, .setCalibration(candidate))
         case .arm(let target, let speed, let duration):
             supervisorCommand = .arm(Plan(targetDepthMM: target, speedLevel: speed, durationS: duration))
         case .armAtCollar(let speed, let duration):
@@ -145,6 +156,11 @@ final class LoopInvariantWorld {
         case .selfTest(let motor): supervisorCommand = .selfTest(includeMotor: motor)
         case .mode(let mode, let authorized): supervisorCommand = .setMode(mode, authorized: authorized)
         }
+        return judge(command, supervisorCommand)
+    }
+
+    /// Hands one supervisor command to the loop and lets the oracle judge what it did.
+    private func judge(_ command: LoopCommand, _ supervisorCommand: SupervisorCommand) -> String? {
         let before = loop.status()
         let faults = pen.snapshot().faults
         let truth = InterlockTruth(
@@ -152,6 +168,10 @@ final class LoopInvariantWorld {
             cartridgeRemoved: faults.contains(.cartridgeRemoved))
         let result = harness.command(supervisorCommand)
         let accepted = if case .success = result { true } else { false }
+        if accepted, case .setCalibration(let calibration) = supervisorCommand {
+            oracle.recalibrated(calibration)
+            calibrations += 1
+        }
         return oracle.command(
             command, accepted: accepted, before: before.faults, after: loop.status().faults, mode: before.mode,
             truth: truth)
