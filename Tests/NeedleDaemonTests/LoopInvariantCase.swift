@@ -47,6 +47,14 @@ enum SeatedCartridge: String, Equatable {
     case noEEPROM = "no EEPROM"
 }
 
+/// A GPIO output line of the pen whose writes a case can make fail (`LoopEvent.outputFails`).
+enum OutputLine: String, CaseIterable {
+    case motorEnable = "MOTOR_EN"
+    case heartbeat = "HEARTBEAT"
+    case statusLED = "STATUS_LED"
+    case faultLED = "FAULT_LED"
+}
+
 /// Something that happens at one tick of a case.
 enum LoopEvent: Equatable, CustomStringConvertible {
     case command(LoopCommand)
@@ -66,6 +74,8 @@ enum LoopEvent: Equatable, CustomStringConvertible {
     case gap(ns: UInt64)
     /// AIN1's PWM writes fail (true) or work again (false): the loop's write-failure path.
     case pwmFails(Bool)
+    /// Writes to one GPIO output line fail (true; the line keeps its level) or work again.
+    case outputFails(OutputLine, Bool)
 
     var description: String {
         switch self {
@@ -80,6 +90,7 @@ enum LoopEvent: Equatable, CustomStringConvertible {
         case .trigger(let bounces, let hold): "trigger press ×\(bounces + 1) edges, held \(hold) ticks"
         case .gap(let ns): "loop gap \(Double(ns) / 1e6) ms"
         case .pwmFails(let fails): fails ? "PWM writes fail" : "PWM writes work again"
+        case .outputFails(let line, let fails): "\(line.rawValue) writes \(fails ? "fail" : "work again")"
         }
     }
 }
@@ -124,7 +135,7 @@ struct LoopCase: Equatable {
 
     /// A random case: an operator who self-tests, arms at the collar and starts now and then,
     /// random commands, recalibrations (zero, then a span sometimes misread by 3 %), collar
-    /// motion towards targets and limits, the simulator's sensor,
+    /// motion towards targets and limits, failing writes to the GPIO output lines, the simulator's sensor,
     /// interlock, cartridge and motor faults, failing PWM writes, trigger presses with bounce and
     /// loop gaps, at
     /// rates that reach every state within a case.
@@ -214,6 +225,11 @@ struct LoopCase: Equatable {
             if chance(0.0003) {
                 at(tick, .pwmFails(true))
                 at(tick + int(1...60), .pwmFails(false))
+            }
+            if chance(0.0003) {
+                let line = OutputLine.allCases[int(0...OutputLine.allCases.count - 1)]
+                at(tick, .outputFails(line, true))
+                at(tick + int(1...60), .outputFails(line, false))
             }
             if chance(0.0007) {
                 at(tick, .trigger(bounces: int(0...3), holdTicks: chance(0.8) ? int(25...300) : int(1...24)))
