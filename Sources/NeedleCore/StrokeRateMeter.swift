@@ -32,9 +32,4 @@ struct StrokeRateMeter: Sendable {
         guard sinceLast > 0 else { return smoothedHz }
         return min(smoothedHz, 1e9 / sinceLast)
     }
-
-    mutating func resetRate() {
-        smoothedHz = 0
-        lastStrokeNs = 0
-    }
 }

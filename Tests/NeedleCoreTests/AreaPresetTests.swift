@@ -108,4 +108,34 @@ struct AreaPresetTests {
         _ = try h.command(.armRequest(PlanRequest(area: "forehead"), clinician: false)).get()
         #expect(h.supervisor.plan?.targetDepthMM == 0.35)
     }
+
+    /// Issue 5 gives each area's depth range; the default depths, speeds and session times
+    /// are the project's, listed in README's `needlectl plan` table (and argued in
+    /// `AreaPresetTable.standard`). Every other test reads the table; this one says what it is.
+    @Test("the standard table: issue 5's depth ranges, with the default depth, speed and session time README lists")
+    func standardTable() {
+        func p(_ area: TreatmentArea, _ range: ClosedRange<Double>, _ depth: Double, _ speed: Int, _ sessionS: Double) -> AreaPreset {
+            AreaPreset(area: area, depthRangeMM: range, defaultDepthMM: depth, defaultSpeedLevel: speed, defaultSessionS: sessionS)
+        }
+        #expect(AreaPresetTable.standard.presets == [
+            p(.forehead, 0.25...0.75, 0.50, 5, 120), p(.periorbital, 0.20...0.50, 0.25, 3, 60),
+            p(.nose, 0.25...0.50, 0.25, 3, 60), p(.lips, 0.25...0.75, 0.50, 3, 90),
+            p(.cheeks, 0.50...2.00, 1.00, 5, 180), p(.neck, 0.50...1.50, 0.75, 4, 150),
+            p(.acneScars, 1.00...2.00, 1.50, 5, 180), p(.arms, 0.50...1.50, 1.00, 6, 240),
+            p(.abdomen, 1.50...2.50, 2.00, 7, 300), p(.legs, 1.50...2.50, 2.00, 7, 300),
+            p(.stretchMarks, 1.50...2.50, 2.00, 6, 240),
+        ])
+    }
+
+    @Test("without an area or a speed a plan runs at level 5 with no time limit (README: `arm`)")
+    func defaultsWithoutArea() throws {
+        var h = CoreHarness()
+        h.settle(at: 0.5)
+        _ = try h.command(.armRequest(PlanRequest(targetDepthMM: 0.5), clinician: false)).get()
+        #expect(h.supervisor.plan?.speedLevel == 5 && h.supervisor.plan?.durationS == nil)
+        // A plan made in code without a speed arms the same way.
+        _ = h.command(.disarm)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        #expect(h.supervisor.plan?.speedLevel == 5 && h.supervisor.plan?.durationS == nil)
+    }
 }

@@ -240,6 +240,22 @@ struct CalibrationCheckTests {
             Issue.record("zero \(zero): raw \(raw), 0.5 mm from zero, was judged invalid")
         }
     }
+
+    /// The refusal of a travel off the sensor names raw angles as whole counts, and the zeros
+    /// that would fit; a value no Int can hold (a file may say 1e300) is printed as it is,
+    /// not trapped on.
+    @Test("a travel off the sensor is described in whole counts below 1e15; beyond (a zero of 1e300) as Swift prints the number")
+    func travelOffSensorText() throws {
+        let off = try #require(CalibrationMath.problem(with: DepthCalibration(zeroCounts: 3700, mmPerCount: 1.0 / 256)))
+        #expect(off.field == .zeroCounts)
+        let text = off.description
+        #expect(text.contains("at raw 3648…4520") && text.contains("zero reads between 52 and 3019"), "\(text)")
+        let huge = try #require(CalibrationMath.problem(with: DepthCalibration(zeroCounts: 1e300, mmPerCount: 0.001)))
+        #expect(huge.description.contains("at raw 1e+300…1e+300"), "\(huge.description)")
+        // Digits up to 1e15 (exclusive), where a Double still holds every whole count.
+        let edge = CalibrationProblem.travelOffSensor(zeroCounts: 0, mmPerCount: 0.001, lowRaw: 1e15 - 1, highRaw: 1e15)
+        #expect(edge.description.contains("at raw 999999999999999…1000000000000000.0,"), "\(edge.description)")
+    }
 }
 
 extension Result where Failure == Refusal {

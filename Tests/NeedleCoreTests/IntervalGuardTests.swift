@@ -121,4 +121,61 @@ struct IntervalGuardTests {
         #expect(CivilDate(unixSeconds: 951_782_400).description == "2000-02-29")
         #expect(CivilDate(unixSeconds: -1).description == "1969-12-31")
     }
+
+    @Test("a too_soon refusal says a clinician may override only in clinical mode, where one can")
+    func overrideHint() {
+        let hint = "a clinician may override"
+        #expect(guard28.refusal(area: "forehead", earliestS: last, mode: .clinical).message.contains(hint))
+        #expect(!guard28.refusal(area: "forehead", earliestS: last, mode: .home).message.contains(hint))
+    }
+
+    /// The dates in too_soon and clock_not_set refusals are what an operator acts on. Checked
+    /// against a plain day-by-day calendar (the Gregorian leap rule, proleptic before 1582)
+    /// for every day from 1200 BCE (year −1199) to 2800, at the first and the last second
+    /// of each day: both directions of the eras (400 years), centuries and leap days, and
+    /// the day boundaries of negative Unix times.
+    @Test("civil dates from Unix seconds agree with a day-by-day calendar on every day from year −1199 to 2800")
+    func datesEveryDay() {
+        func isLeap(_ y: Int64) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
+        func length(_ y: Int64, _ m: Int64) -> Int64 {
+            m == 2 ? (isLeap(y) ? 29 : 28) : (m == 4 || m == 6 || m == 9 || m == 11 ? 30 : 31)
+        }
+        var mismatches = 0
+        var first: String?
+        func check(second: Int64, _ y: Int64, _ m: Int64, _ d: Int64) {
+            let date = CivilDate(unixSeconds: second)
+            guard date.year != y || date.month != m || date.day != d else { return }
+            mismatches += 1
+            if first == nil { first = "\(second) s read \(date), not \(y)-\(m)-\(d)" }
+        }
+        /// The day's first and last second.
+        func check(day: Int64, _ y: Int64, _ m: Int64, _ d: Int64) {
+            check(second: day * 86_400, y, m, d)
+            check(second: day * 86_400 + 86_399, y, m, d)
+        }
+        // Forward from 1970-01-01 (day 0) to 2800-12-31.
+        var (y, m, d): (Int64, Int64, Int64) = (1970, 1, 1)
+        var day: Int64 = 0
+        while y <= 2800 {
+            check(day: day, y, m, d)
+            day += 1
+            d += 1
+            if d > length(y, m) { d = 1; m += 1 }
+            if m > 12 { m = 1; y += 1 }
+        }
+        // Backward from 1969-12-31 (day −1) to −1199-01-01.
+        (y, m, d) = (1969, 12, 31)
+        day = -1
+        while y >= -1199 {
+            check(day: day, y, m, d)
+            day -= 1
+            d -= 1
+            if d == 0 {
+                m -= 1
+                if m == 0 { m = 12; y -= 1 }
+                d = length(y, m)
+            }
+        }
+        #expect(mismatches == 0, "\(first ?? "")")
+    }
 }

@@ -27,4 +27,14 @@ struct SafetyConfigDefaultsTests {
         #expect(config.tachFutureSlackNs == 2_000_000)
         #expect(config.triggerDebounceNs == 20_000_000)
     }
+
+    /// The daemon reads the flag itself before any supervisor exists (the start-up log says
+    /// "the depth sensor is not calibrated" from it), so the placeholder must say so on its own,
+    /// not only once `SafetySupervisor.init` has refused its scale.
+    @Test("the placeholder of a pen with no calibration is flagged uncalibrated, at the AS5600's nominal 0.001 mm a count")
+    func uncalibratedPlaceholder() {
+        let config = SafetyConfig.uncalibrated()
+        #expect(!config.calibrated)
+        #expect(config.calibration.mmPerCount == 0.001)
+    }
 }

@@ -159,4 +159,28 @@ struct SensorTrustTests {
         for i in 0..<30 { enabled = h.tick(i % 2 == 0 ? .readError : .reading(rawAngle: CoreHarness.raw(0.5), magnetGood: false)).motorEnable || enabled }
         #expect(!enabled)
     }
+
+    /// Rule 3 calls a sample implausible when it jumped *further* than the collar can move:
+    /// noise allowance + top speed × time since the last valid sample. A jump of exactly that
+    /// much is a collar moving at its top speed, and valid. The tie is built in binary
+    /// fractions so that it is exact in floating point: 1/256 mm a count, a noise allowance of
+    /// 1/32 mm, and a tick of 1,953,125 ns (1/512 s, so 50 mm/s × Δt = 25/256 mm): the
+    /// allowance is 33/256 mm, exactly 33 counts.
+    @Test("a jump of exactly noise allowance + top speed × Δt is valid; one count further is not")
+    func jumpAtTheAllowance() {
+        var config = SafetyConfig(calibration: DepthCalibration(zeroCounts: 512, mmPerCount: 1.0 / 256))
+        config.noiseAllowanceMM = 1.0 / 32
+        var supervisor = SafetySupervisor(config: config, startNs: 1_000_000_000)
+        var nowNs: UInt64 = 1_000_000_000
+        func sample(_ raw: UInt16) -> Double? {
+            nowNs += 1_953_125
+            _ = supervisor.tick(Readings(nowNs: nowNs, depth: .reading(rawAngle: raw, magnetGood: true)))
+            return supervisor.status().depthMM
+        }
+        for raw: UInt16 in [600, 601, 600] { _ = sample(raw) }
+        #expect(supervisor.status().depthMM == 88.0 / 256)
+        #expect(sample(633) == 121.0 / 256, "33 counts in one tick: the collar at its top speed")
+        #expect(sample(667) == 121.0 / 256, "34 counts: a glitch, the last valid depth stays")
+        #expect(supervisor.faults.isEmpty)
+    }
 }

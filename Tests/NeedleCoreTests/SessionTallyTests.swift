@@ -123,6 +123,28 @@ struct SessionTallyTests {
         try h.run(target: 0.5)
         #expect(try session(h).cartridge == info)
     }
+
+    /// What the record's depth and rate columns say at their edges: a session that never had
+    /// a valid depth sample has no measured depth (not 0 mm, not NaN), one sample is its own
+    /// mean, minimum and maximum, and a session whose motor never ran has no mean rate.
+    @Test("the statistics at their edges: no sample, no depth; one sample is mean, min and max; no motor time, no rate")
+    func statisticsEdges() {
+        var tally = SessionTally(sequence: 1, plan: Plan(targetDepthMM: 0.5), mode: .home, cartridge: nil, openedNs: 0)
+        #expect(tally.depthSamples == 0)
+        #expect(tally.depthMeanMM == nil && tally.measuredMinMM == nil && tally.measuredMaxMM == nil)
+        #expect(tally.meanStrokeRateHz == nil)
+        tally.addDepth(0.5)
+        #expect(tally.depthSamples == 1)
+        #expect(tally.depthMeanMM == 0.5 && tally.measuredMinMM == 0.5 && tally.measuredMaxMM == 0.5)
+        tally.addDepth(0.25)
+        #expect(tally.depthMeanMM == 0.375 && tally.measuredMinMM == 0.25 && tally.measuredMaxMM == 0.5)
+        // A motor that ran at all, however briefly, has a rate: 0 strokes in 1 ns is 0 Hz.
+        tally.motorOnNs = 1
+        #expect(tally.meanStrokeRateHz == 0)
+        tally.strokes = 150
+        tally.motorOnNs = 2_000_000_000
+        #expect(tally.meanStrokeRateHz == 75)
+    }
 }
 
 @Suite("One cartridge, one session")

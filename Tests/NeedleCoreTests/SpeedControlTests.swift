@@ -76,4 +76,78 @@ struct SpeedControlTests {
         #expect(h.last.motorEnable)
         #expect(highest == 1)
     }
+
+    /// One tick of the controller on its own at 1 ms, `errorHz` below the set point.
+    static func step(_ controller: inout SpeedController, targetHz: Double, errorHz: Double, nowNs: UInt64) -> Double {
+        let config = SafetyConfig(calibration: CoreHarness.calibration)
+        let setPoint = controller.setPointHz(targetHz: targetHz, nowNs: nowNs, config: config)
+        return controller.duty(targetHz: targetHz, measuredHz: setPoint - errorHz, nowNs: nowNs, config: config)
+    }
+
+    /// The law with the reference motor's tuning (`SafetyConfig`): feed-forward of the set
+    /// point over the unloaded motor's 250 Hz at full duty, 0.002 duty per Hz of error, and
+    /// 0.05 duty per Hz·s of error integrated. The rate tests above hold for neighbouring
+    /// gains too; this pins the tuning they were measured with.
+    @Test("duty = set point / 250 Hz + 0.002 × error + 0.05 × ∫error dt, tick by tick")
+    func controlLaw() {
+        var controller = SpeedController()
+        controller.begin(nowNs: 0)
+        // Level 1's 50 Hz is the soft start's floor: no ramp. The motor runs 10 Hz slow.
+        let first = Self.step(&controller, targetHz: 50, errorHz: 10, nowNs: 1_000_000)
+        let second = Self.step(&controller, targetHz: 50, errorHz: 10, nowNs: 2_000_000)
+        #expect(abs(first - (50.0 / 250 + 0.002 * 10 + 0.05 * 10 * 0.001)) < 1e-12)
+        #expect(abs(second - (50.0 / 250 + 0.002 * 10 + 0.05 * 10 * 0.002)) < 1e-12)
+    }
+
+    @Test("a motor running faster than its set point gets less duty tick by tick: the integral goes below zero")
+    func integralComesDown() {
+        var controller = SpeedController()
+        controller.begin(nowNs: 0)
+        var duties: [Double] = []
+        for tick in 1...100 {
+            duties.append(Self.step(&controller, targetHz: 50, errorHz: -10, nowNs: UInt64(tick) * 1_000_000))
+        }
+        #expect(zip(duties, duties.dropFirst()).allSatisfy { $0 > $1 })
+        // 0.2 feed-forward, −0.02 proportional, −0.05 from 100 ms at −10 Hz.
+        #expect(abs(duties[99] - 0.13) < 1e-9, "\(duties[99])")
+    }
+
+    /// Anti-windup: while the duty is pinned at 1 with the motor still slow (a heavy load),
+    /// the integral stops growing where the output saturated, so the duty comes off 1 as soon
+    /// as the motor reaches its rate instead of overshooting it for seconds. 3 s at 0.5 Hz
+    /// slow, saturated: once at the set point, the duty is 1 − 0.002 × 0.5 (the proportional
+    /// share the integral made up for), within one tick's integration.
+    @Test("saturated at full duty, the integral does not wind up: at the set point the duty comes straight off 1")
+    func noWindupAtFullDuty() {
+        var controller = SpeedController()
+        controller.begin(nowNs: 0)
+        var now: UInt64 = 0
+        func run(ms: Int, errorHz: Double) -> Double {
+            var duty = 0.0
+            for _ in 0..<ms {
+                now += 1_000_000
+                duty = Self.step(&controller, targetHz: 150, errorHz: errorHz, nowNs: now)
+            }
+            return duty
+        }
+        _ = run(ms: 400, errorHz: 0)  // through the 300 ms soft start, on the set point
+        // Saturated: the duty sits within one tick's integration of 1 (the integral stops
+        // before the sum reaches it).
+        #expect(run(ms: 1000, errorHz: 10) >= 0.999)
+        #expect(run(ms: 3000, errorHz: 0.5) >= 0.999)
+        let atSetPoint = run(ms: 1, errorHz: 0)
+        #expect(atSetPoint <= 0.999 + 1e-12 && atSetPoint >= 0.999 - 0.05 * 0.5 * 0.001 - 1e-12, "\(atSetPoint)")
+    }
+
+    @Test("saturated at zero duty with the motor fast, the integral does not wind down: at the set point the duty is the feed-forward")
+    func noWindupAtZeroDuty() {
+        var controller = SpeedController()
+        controller.begin(nowNs: 0)
+        var duty = 1.0
+        // A cam driven 250 Hz faster than level 1 (a runaway's pull, or a coasting load).
+        for tick in 1...1000 { duty = Self.step(&controller, targetHz: 50, errorHz: -250, nowNs: UInt64(tick) * 1_000_000) }
+        #expect(duty == 0)
+        let atSetPoint = Self.step(&controller, targetHz: 50, errorHz: 0, nowNs: 1_001_000_000)
+        #expect(abs(atSetPoint - 50.0 / 250) < 1e-12, "\(atSetPoint)")
+    }
 }

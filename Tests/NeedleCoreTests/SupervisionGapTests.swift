@@ -134,4 +134,34 @@ struct SupervisionGapTests {
         }
         #expect(h.supervisor.faults.isEmpty)
     }
+
+    /// The slack is inclusive: `tachFutureSlackNs` is how far ahead a batch may be stamped and
+    /// still be a sign of life. A cam stroking every 10 ms whose every stamp is exactly that far
+    /// ahead keeps running; 1 ns further and every stamp is untrusted, so nothing vouches for
+    /// the cam and the stall check latches within its 100 ms (H-MOT-5).
+    @Test("a tach stamp exactly the 2 ms slack ahead of the tick is a sign of life; 1 ns more and the stall latches",
+          arguments: [(UInt64(2_000_000), true), (UInt64(2_000_001), false)])
+    func tachStampAtTheSlack(aheadNs: UInt64, signOfLife: Bool) throws {
+        var h = CoreHarness()
+        h.strokeHz = 0
+        h.settle(at: 0.5)
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        _ = try h.command(.start).get()
+        for i in 1...300 {
+            h.nowNs += 1_000_000
+            var readings = Readings(nowNs: h.nowNs, depth: .reading(rawAngle: CoreHarness.raw(0.5) + UInt16(i % 2), magnetGood: true))
+            if i % 10 == 0 {
+                readings.strokes = 1
+                readings.lastStrokeNs = h.nowNs + aheadNs
+            }
+            _ = h.supervisor.tick(readings)
+        }
+        if signOfLife {
+            #expect(h.supervisor.faults.isEmpty)
+            #expect(h.supervisor.state == .running)
+        } else {
+            #expect(h.supervisor.faults == FaultSet(.stall))
+            #expect(h.supervisor.state == .fault)
+        }
+    }
 }

@@ -99,4 +99,31 @@ struct TriggerDebounceTests {
         #expect(!press(true, edges: 0, at: 220_000_000))
         #expect(press(true, edges: 0, at: 230_000_000))
     }
+
+    /// A press counts once the line has *read* pressed for the debounce time. A trigger the
+    /// loop first sees held (the operator held it while needled started, or the first tick came
+    /// late) has been seen held for no time yet: it must read held for the whole debounce time
+    /// from that first read, not from when the debouncer was made.
+    @Test("a trigger first read held 50 ms after start-up is a press only 20 ms after that read")
+    func heldAtTheFirstRead() {
+        var d = TriggerDebouncer(startNs: 0)
+        let atFirstRead = d.update(pressed: true, edges: 0, nowNs: 50_000_000, debounceNs: 20_000_000)
+        let justBefore = d.update(pressed: true, edges: 0, nowNs: 70_000_000 - 1, debounceNs: 20_000_000)
+        let after20ms = d.update(pressed: true, edges: 0, nowNs: 70_000_000, debounceNs: 20_000_000)
+        #expect(!atFirstRead && !justBefore && after20ms)
+    }
+
+    @Test("armed before the first tick, a trigger held from the first tick starts the motor once it has read held for 20 ms")
+    func heldFromTheFirstTick() throws {
+        var h = CoreHarness()
+        _ = try h.command(.arm(Plan(targetDepthMM: 0.5))).get()
+        // The loop's first tick comes 30 ms after the supervisor was made, the trigger held.
+        h.nowNs += 29_000_000
+        h.triggerHeld = true
+        var firstOn: Int?
+        for tick in 1...40 where h.tick(depth: 0.5).motorEnable && firstOn == nil { firstOn = tick }
+        // Trusted depth after 3 ticks; the press itself 20 ms (20 ticks) after the first read.
+        #expect(firstOn == 21)
+        #expect(h.supervisor.state == .running)
+    }
 }

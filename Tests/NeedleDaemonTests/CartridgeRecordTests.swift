@@ -44,25 +44,3 @@ struct CartridgeRecordTests {
         #expect(h.loop.status().state == .armed)
     }
 }
-
-/// The same rule in the core, at arm and again at start.
-@Suite("Cartridge record evidence in the supervisor")
-struct CartridgeRecordEvidenceTests {
-    let serial = CartridgeTag(low: 0x4D49_53, high: 0)
-
-    @Test("start refuses a cartridge other than the one whose records were checked at arm")
-    func swappedAfterArm() {
-        let evidence = CartridgeRecordEvidence(serial: serial, serialText: "X", firstSession: nil)
-        let other = CartridgeStatus.identified(CartridgeInfo(
-            serial: CartridgeTag(low: 1, high: 0), lot: CartridgeTag(low: 2, high: 0), needleCount: 36, used: false))
-        #expect(evidence.refusal(for: other, claimed: nil)?.code == .cartridgeUsed)
-        let same = CartridgeStatus.identified(CartridgeInfo(
-            serial: serial, lot: CartridgeTag(low: 2, high: 0), needleCount: 36, used: false))
-        #expect(evidence.refusal(for: same, claimed: nil) == nil)
-        let usedBefore = CartridgeRecordEvidence(serial: serial, serialText: "X", firstSession: 7)
-        #expect(usedBefore.refusal(for: same, claimed: nil)?.message.contains("session 7") == true)
-        #expect(usedBefore.refusal(for: same, claimed: serial) == nil, "the open session's own cartridge")
-        let unidentifiedAtArm = CartridgeRecordEvidence(serial: nil, serialText: "-", firstSession: nil)
-        #expect(unidentifiedAtArm.refusal(for: same, claimed: nil)?.code == .cartridgeUsed)
-    }
-}

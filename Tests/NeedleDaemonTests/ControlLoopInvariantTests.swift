@@ -90,6 +90,20 @@ struct ControlLoopInvariantTests {
         runaway.nowNs += 1_000_000
         runaway.heartbeat = true
         #expect(oracle.observe(runaway)?.hasPrefix("(d)") == true, "a heartbeat toggling with runaway latched")
+        // (d): MOTOR_EN held high by its own failing writes is excused only until the
+        // monostable's 20 ms (and a tick) have passed with motor power still on.
+        var stuckOracle = idle.oracle
+        var stuck = TickObservation(
+            nowNs: 20_000_000_000, dtNs: 1_000_000, sample: nil, lastStrokeNs: nil, enable: true, pwm: .off,
+            heartbeat: false, powerCut: false, faultLED: true, state: .fault, mode: .home, faults: FaultSet(.driverFault),
+            faultsBeforeTick: FaultSet(.driverFault), failedLines: [.motorEnable])
+        var stuckReports: [Int: String] = [:]
+        for tick in 0..<25 {
+            stuck.nowNs += 1_000_000
+            if let report = stuckOracle.observe(stuck) { stuckReports[tick] = report }
+        }
+        #expect(stuckReports.keys.min() == 22, "first report at the 22nd ms held high: \(stuckReports)")
+        #expect(stuckReports.values.allSatisfy { $0.hasPrefix("(d) MOTOR_EN held high by failing writes") })
     }
 
     /// What a failure is, without its numbers: one report per kind.
@@ -109,6 +123,9 @@ struct ControlLoopInvariantTests {
         var failedTicks = 0
         var checked = 0
         var enabled = 0
+        var calibrations = 0
+        var failedLineTicks = 0
+        var stuckEnableTicks = 0
         for index in 0..<(only == nil ? cases : 1) {
             let seed = only ?? rng.next()
             let testCase = LoopCase.generate(seed: seed, ticks: ticksPerCase, calibrated: calibrated)
@@ -116,6 +133,9 @@ struct ControlLoopInvariantTests {
             let failures = world.run(testCase)
             checked += testCase.ticks
             enabled += world.enabledTicks
+            calibrations += world.calibrations
+            failedLineTicks += world.failedLineTicks
+            stuckEnableTicks += world.stuckEnableTicks
             failedTicks += failures.count
             for (tick, failure) in failures where kinds.insert(kind(failure)).inserted {
                 let shrunk = shrink(testCase, kind: kind(failure))
@@ -132,7 +152,9 @@ struct ControlLoopInvariantTests {
             }
         }
         print("ControlLoop invariants, calibrated \(calibrated): \(checked) ticks checked in \(checked / ticksPerCase) cases, "
-            + "\(enabled) with MOTOR_EN high; \(failedTicks) ticks broke an invariant, \(reports.count) kinds of failure")
+            + "\(enabled) with MOTOR_EN high, \(calibrations) calibrations put in use, \(failedLineTicks) with a failed GPIO write "
+            + "(\(stuckEnableTicks) with MOTOR_EN held high by one); \(failedTicks) ticks broke an invariant, "
+            + "\(reports.count) kinds of failure")
         for report in reports { print(report) }
         return reports
     }

@@ -10,6 +10,11 @@ enum LoopCommand: Equatable, CustomStringConvertible {
     case start, stop, disarm, clear
     case selfTest(includeMotor: Bool)
     case mode(Mode, authorized: Bool)
+    /// `calibrate zero`: captures the raw angle where the collar is.
+    case calibrateZero
+    /// `calibrate span DEPTH` as the router runs it: the capture, then (idle or faulted) the
+    /// new calibration put in use. `depthMM` is what the operator says the collar is at.
+    case calibrateSpan(depthMM: Double)
 
     var description: String {
         switch self {
@@ -21,6 +26,8 @@ enum LoopCommand: Equatable, CustomStringConvertible {
         case .clear: "clear"
         case .selfTest(let motor): motor ? "selftest" : "selftest without the spin"
         case .mode(let mode, let authorized): "mode \(mode.rawValue)\(authorized ? "" : " (unauthorized)")"
+        case .calibrateZero: "calibrate zero"
+        case .calibrateSpan(let depth): "calibrate span \(depth) mm"
         }
     }
 
@@ -38,6 +45,14 @@ enum SeatedCartridge: String, Equatable {
     case blank
     /// No ID EEPROM at all.
     case noEEPROM = "no EEPROM"
+}
+
+/// A GPIO output line of the pen whose writes a case can make fail (`LoopEvent.outputFails`).
+enum OutputLine: String, CaseIterable {
+    case motorEnable = "MOTOR_EN"
+    case heartbeat = "HEARTBEAT"
+    case statusLED = "STATUS_LED"
+    case faultLED = "FAULT_LED"
 }
 
 /// Something that happens at one tick of a case.
@@ -59,6 +74,8 @@ enum LoopEvent: Equatable, CustomStringConvertible {
     case gap(ns: UInt64)
     /// AIN1's PWM writes fail (true) or work again (false): the loop's write-failure path.
     case pwmFails(Bool)
+    /// Writes to one GPIO output line fail (true; the line keeps its level) or work again.
+    case outputFails(OutputLine, Bool)
 
     var description: String {
         switch self {
@@ -73,6 +90,7 @@ enum LoopEvent: Equatable, CustomStringConvertible {
         case .trigger(let bounces, let hold): "trigger press ×\(bounces + 1) edges, held \(hold) ticks"
         case .gap(let ns): "loop gap \(Double(ns) / 1e6) ms"
         case .pwmFails(let fails): fails ? "PWM writes fail" : "PWM writes work again"
+        case .outputFails(let line, let fails): "\(line.rawValue) writes \(fails ? "fail" : "work again")"
         }
     }
 }
@@ -116,7 +134,8 @@ struct LoopCase: Equatable {
     }
 
     /// A random case: an operator who self-tests, arms at the collar and starts now and then,
-    /// random commands, collar motion towards targets and limits, the simulator's sensor,
+    /// random commands, recalibrations (zero, then a span sometimes misread by 3 %), collar
+    /// motion towards targets and limits, failing writes to the GPIO output lines, the simulator's sensor,
     /// interlock, cartridge and motor faults, failing PWM writes, trigger presses with bounce and
     /// loop gaps, at
     /// rates that reach every state within a case.
@@ -163,6 +182,19 @@ struct LoopCase: Equatable {
                     at(arm + int(1...30), .trigger(bounces: int(0...3), holdTicks: int(25...200)))
                 }
             }
+            if chance(0.0003) {
+                // A clinician recalibrates: the collar to 0 mm, zero; to a known depth, span
+                // (sometimes misread by 3 %, which the pen cannot know). An uncalibrated pen
+                // only captures zeros here: it never gets a scale, so it never turns.
+                at(tick, .collar(targetMM: 0, speedMMPerS: 20))
+                at(tick + int(80...200), .command(.calibrateZero))
+                if calibrated {
+                    let span = real(0.5...3.0)
+                    at(tick + 220, .collar(targetMM: span, speedMMPerS: 20))
+                    let said = chance(0.8) ? span : span * (chance(0.5) ? 0.97 : 1.03)
+                    at(tick + 420 + int(0...100), .command(.calibrateSpan(depthMM: (said * 1000).rounded() / 1000)))
+                }
+            }
             if chance(0.001) {
                 let target: Double
                 switch int(0...9) {
@@ -193,6 +225,11 @@ struct LoopCase: Equatable {
             if chance(0.0003) {
                 at(tick, .pwmFails(true))
                 at(tick + int(1...60), .pwmFails(false))
+            }
+            if chance(0.0003) {
+                let line = OutputLine.allCases[int(0...OutputLine.allCases.count - 1)]
+                at(tick, .outputFails(line, true))
+                at(tick + int(1...60), .outputFails(line, false))
             }
             if chance(0.0007) {
                 at(tick, .trigger(bounces: int(0...3), holdTicks: chance(0.8) ? int(25...300) : int(1...24)))

@@ -21,8 +21,15 @@ struct TickObservation {
     var mode: Mode
     var faults: FaultSet
     var faultsBeforeTick: FaultSet
-    /// An output write of the loop failed in this tick (AIN1's PWM, the only one made to fail).
+    /// AIN1's PWM write failed in this tick.
     var writeFailed = false
+    /// The GPIO output lines whose write failed in this tick (each keeps its last level).
+    var failedLines: Set<OutputLine> = []
+
+    /// Any output write of the loop failed in this tick.
+    var anyWriteFailed: Bool { writeFailed || !failedLines.isEmpty }
+    /// MOTOR_EN is high because its own write failed: software could not lower it.
+    var enableStuck: Bool { enable && failedLines.contains(.motorEnable) }
 }
 
 /// The sim's interlock inputs when a command is handled (the values the last tick read).
@@ -46,9 +53,12 @@ struct InterlockTruth {
 ///     holds still, and motor power is cut 20 ms after; the PWM is off whenever MOTOR_EN is
 ///     low; the fault LED shows whether a fault is latched (or a write failed). A failed PWM
 ///     write excuses the heartbeat in its tick and the next, and a PWM left on, but MOTOR_EN
-///     must be low in its tick.
+///     must be low in its tick. A failed GPIO write excuses the heartbeat the same way and
+///     the line's own level; a MOTOR_EN held high by its failing writes excuses (a) and (b),
+///     because software cannot lower it: the heartbeat must then stop, so that the monostable
+///     cuts motor power within its 20 ms (and one tick).
 struct LoopOracle {
-    let calibration: DepthCalibration
+    private(set) var calibration: DepthCalibration
     let calibrated: Bool
     private(set) var lastValidMM: Double?
     private(set) var lastValidNs: UInt64 = 0
@@ -59,6 +69,8 @@ struct LoopOracle {
     private var lastStrokeNs: UInt64?
     private var previousHeartbeat: Bool?
     private var previousWriteFailed = false
+    /// Since when MOTOR_EN has been held high by its own failing writes.
+    private var stuckSinceNs: UInt64?
     /// When `runaway` was first seen latched, and the heartbeat's level then.
     private var runaway: (sinceNs: UInt64, heartbeat: Bool)?
     private var nowNs: UInt64
@@ -72,6 +84,14 @@ struct LoopOracle {
         self.calibration = calibration
         self.calibrated = calibrated
         nowNs = startNs
+    }
+
+    /// A new calibration is in use (`calibrate span`): depths are judged on its scale from
+    /// now on, and no sample read on the old one vouches for the next (as in the supervisor).
+    mutating func recalibrated(_ new: DepthCalibration) {
+        calibration = new
+        lastValidMM = nil
+        consistentValid = 0
     }
 
     /// DESIGN.md §3 rule 1's limit, as stated there (not as `Mode` computes it).
@@ -110,8 +130,18 @@ struct LoopOracle {
         if let stroke = o.lastStrokeNs { lastStrokeNs = stroke }
         defer {
             previousHeartbeat = o.heartbeat
-            previousWriteFailed = o.writeFailed
+            previousWriteFailed = o.anyWriteFailed
         }
+        if o.enableStuck {
+            let since = stuckSinceNs ?? o.nowNs
+            stuckSinceNs = since
+            if o.nowNs - since > Self.monostableNs + o.dtNs, !o.powerCut {
+                return "(d) MOTOR_EN held high by failing writes, motor power still on \((o.nowNs - since) / 1_000_000) ms later"
+            }
+            return o.faultsBeforeTick.isSubset(of: o.faults)
+                ? nil : "(c) faults \(o.faultsBeforeTick.codes) dropped by a tick (now \(o.faults.codes))"
+        }
+        stuckSinceNs = nil
 
         if case .reading(let raw, _) = o.sample, o.enable {
             let mm = calibration.depthMM(rawAngle: raw)
@@ -145,15 +175,21 @@ struct LoopOracle {
         // H-PRC-1: a tick whose PWM write failed leaves the drive unknown, so MOTOR_EN is low.
         if o.enable, o.writeFailed { return "(d) MOTOR_EN high in a tick whose PWM write failed" }
         // A PWM that could not be switched off keeps its last state; MOTOR_EN low is what counts.
-        if !o.enable, o.pwm.enabled, !o.writeFailed { return "(d) PWM enabled (duty \(o.pwm.dutyNs) ns) with MOTOR_EN low" }
-        if o.faultLED != (!o.faults.isEmpty || o.writeFailed) {
-            return "(d) fault LED \(o.faultLED ? "on" : "off") with faults \(o.faults.codes)\(o.writeFailed ? " and a failed write" : "")"
+        // A MOTOR_EN write that failed while the PWM was set leaves MOTOR_EN low: the driver is off.
+        if !o.enable, o.pwm.enabled, !o.writeFailed, !o.failedLines.contains(.motorEnable) {
+            return "(d) PWM enabled (duty \(o.pwm.dutyNs) ns) with MOTOR_EN low"
+        }
+        // The loop writes the fault LED after MOTOR_EN, the PWM and the status LED, lit if any
+        // of them failed; a fault LED whose own write failed keeps its old level.
+        let failedBeforeLED = o.writeFailed || !o.failedLines.isDisjoint(with: [.motorEnable, .statusLED])
+        if !o.failedLines.contains(.faultLED), o.faultLED != (!o.faults.isEmpty || failedBeforeLED) {
+            return "(d) fault LED \(o.faultLED ? "on" : "off") with faults \(o.faults.codes)\(failedBeforeLED ? " and a failed write" : "")"
         }
         guard o.faults.contains(.runaway) else {
             runaway = nil
             // A failed write skips the heartbeat in its tick, and the next tick writes the level
             // the supervisor reached meanwhile (the one the line already has).
-            if let previous = previousHeartbeat, o.heartbeat == previous, !o.writeFailed, !previousWriteFailed {
+            if let previous = previousHeartbeat, o.heartbeat == previous, !o.anyWriteFailed, !previousWriteFailed {
                 return "(d) the heartbeat did not toggle"
             }
             return nil

@@ -13,10 +13,17 @@ final class LoopInvariantWorld {
     let tach: RecordingInput
     /// AIN1 behind a PWM that can be told to fail (`LoopEvent.pwmFails`).
     let pwm = FailingPWM()
+    /// The GPIO output lines, each behind a wrapper that can be told to fail (`LoopEvent.outputFails`).
+    let lines = Dictionary(uniqueKeysWithValues: OutputLine.allCases.map { ($0, CountingFailingOutput()) })
     var oracle: LoopOracle
     /// Ticks with MOTOR_EN high, and in the self-test (to see that a case reached them).
     private(set) var enabledTicks = 0
     private(set) var spinTicks = 0
+    /// Calibrations put in use by `calibrate span` (to see that a budget reached them).
+    private(set) var calibrations = 0
+    /// Ticks in which a GPIO line's write failed, and those with MOTOR_EN held high by it.
+    private(set) var failedLineTicks = 0
+    private(set) var stuckEnableTicks = 0
     private var releaseTick: (tick: Int, bounces: Int)?
     private var serial = 1
 
@@ -36,10 +43,18 @@ final class LoopInvariantWorld {
         self.depth = depth
         self.tach = tach
         let pwm = pwm
+        let lines = lines
         harness = SimLoopHarness(parameters: parameters, config: config, wrap: { devices in
             var devices = devices
             pwm.inner = devices.motorPWM
             devices.motorPWM = pwm
+            let paths: [OutputLine: WritableKeyPath<PenDevices, any DigitalOutput>] = [
+                .motorEnable: \.motorEnable, .heartbeat: \.heartbeat, .statusLED: \.statusLED, .faultLED: \.faultLED,
+            ]
+            for (line, path) in paths {
+                lines[line]?.inner = devices[keyPath: path]
+                if let wrapper = lines[line] { devices[keyPath: path] = wrapper }
+            }
             depth.inner = devices.depthSensor
             tach.inner = devices.tach
             devices.depthSensor = depth
@@ -99,6 +114,7 @@ final class LoopInvariantWorld {
                 releaseTick = (tick + hold, bounces)
             case .gap(let ns): dtNs = ns
             case .pwmFails(let fails): pwm.fail = fails
+            case .outputFails(let line, let fails): lines[line]?.fail = fails
             }
         }
         // Bounces 100 µs apart, inside the tick's period.
@@ -111,6 +127,7 @@ final class LoopInvariantWorld {
 
         let faultsBefore = loop.status().faults
         let pwmFailuresBefore = pwm.failures.load(ordering: .relaxed)
+        let lineFailuresBefore = lines.mapValues { $0.failures.load(ordering: .relaxed) }
         depth.forget()
         let nowNs = harness.clock.nowNanoseconds()
         loop.tick(nowNs: nowNs)
@@ -121,8 +138,13 @@ final class LoopInvariantWorld {
             enable: snapshot.motorEnable, pwm: snapshot.pwm, heartbeat: snapshot.heartbeat,
             powerCut: snapshot.watchdogCut, faultLED: snapshot.faultLED, state: status.state, mode: status.mode,
             faults: status.faults, faultsBeforeTick: faultsBefore,
-            writeFailed: pwm.failures.load(ordering: .relaxed) != pwmFailuresBefore)
+            writeFailed: pwm.failures.load(ordering: .relaxed) != pwmFailuresBefore,
+            failedLines: Set(lines.compactMap { line, output in
+                output.failures.load(ordering: .relaxed) != lineFailuresBefore[line] ? line : nil
+            }))
         forge?(&observation)
+        if !observation.failedLines.isEmpty { failedLineTicks += 1 }
+        if observation.enableStuck { stuckEnableTicks += 1 }
         if observation.enable { enabledTicks += 1 }
         if observation.enable, status.state == .selfTest { spinTicks += 1 }
         if let failure = oracle.observe(observation) { broken.append(failure) }
@@ -133,6 +155,15 @@ final class LoopInvariantWorld {
     private func send(_ command: LoopCommand) -> String? {
         let supervisorCommand: SupervisorCommand
         switch command {
+        case .calibrateZero: supervisorCommand = .calibrateZero
+        case .calibrateSpan(let depthMM):
+            // The router's order: only an idle or faulted pen computes a span, and the
+            // calibration it gives is put in use at once (the store is the router's business).
+            let state = loop.status().state
+            guard state == .idle || state == .fault else { return nil }
+            if let failure = judge(command, .calibrateSpan(depthMM: depthMM)) { return failure }
+            guard let candidate = loop.status().calibrationCandidate else { return nil }
+            return judge(command, .setCalibration(candidate))
         case .arm(let target, let speed, let duration):
             supervisorCommand = .arm(Plan(targetDepthMM: target, speedLevel: speed, durationS: duration))
         case .armAtCollar(let speed, let duration):
@@ -145,6 +176,11 @@ final class LoopInvariantWorld {
         case .selfTest(let motor): supervisorCommand = .selfTest(includeMotor: motor)
         case .mode(let mode, let authorized): supervisorCommand = .setMode(mode, authorized: authorized)
         }
+        return judge(command, supervisorCommand)
+    }
+
+    /// Hands one supervisor command to the loop and lets the oracle judge what it did.
+    private func judge(_ command: LoopCommand, _ supervisorCommand: SupervisorCommand) -> String? {
         let before = loop.status()
         let faults = pen.snapshot().faults
         let truth = InterlockTruth(
@@ -152,6 +188,10 @@ final class LoopInvariantWorld {
             cartridgeRemoved: faults.contains(.cartridgeRemoved))
         let result = harness.command(supervisorCommand)
         let accepted = if case .success = result { true } else { false }
+        if accepted, case .setCalibration(let calibration) = supervisorCommand {
+            oracle.recalibrated(calibration)
+            calibrations += 1
+        }
         return oracle.command(
             command, accepted: accepted, before: before.faults, after: loop.status().faults, mode: before.mode,
             truth: truth)
@@ -166,5 +206,20 @@ final class LoopInvariantWorld {
         case .blank: pen.insertBlankCartridge()
         case .noEEPROM: pen.insertCartridgeWithoutEEPROM()
         }
+    }
+}
+
+/// A GPIO output that can be told to fail, counting its failed writes: a failed write leaves
+/// the line at its level, as a GPIO whose request or bus failed does.
+final class CountingFailingOutput: DigitalOutput, @unchecked Sendable {
+    var inner: (any DigitalOutput)?
+    var fail = false
+    let failures = Atomic<Int>(0)
+    func set(active: Bool) throws(HALError) {
+        if fail {
+            failures.add(1, ordering: .relaxed)
+            throw HALError(.bus, device: "test output")
+        }
+        try inner?.set(active: active)
     }
 }

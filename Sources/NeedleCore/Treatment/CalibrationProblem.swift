@@ -56,7 +56,7 @@ public enum CalibrationProblem: Error, Sendable, Equatable, CustomStringConverti
         }
     }
 
-    /// A whole count as text; a value no Int holds (a file may say 1e300) as it is.
+    /// A whole count in digits below 1e15 (a Double is exact to the count there); beyond, as Swift prints it (1e+300).
     private static func counts(_ value: Double) -> String {
         value.isFinite && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
