@@ -68,7 +68,18 @@ final class KernelWorld: World, @unchecked Sendable {
     private let running = Atomic<Bool>(false)
     private var thread: pthread_t?
 
-    init(workDirectory: String) throws(HILError) {
+    /// Attached to a daemon that outlives this process (the system rig's, under systemd):
+    /// the PWM tree is that daemon's, as a real chip's registers would be, and is left as
+    /// it holds it; the cartridge serials are this process's own (see `init`).
+    let attached: Bool
+
+    /// - Parameter attached: see `attached`. Then the cartridge serials start at this
+    ///   process's id × 100: the attached daemon's records outlive each needle-hil run,
+    ///   and a serial already in them is refused at arm (issue 12), so every run must
+    ///   seat serials no earlier run of this boot seated.
+    init(workDirectory: String, attached: Bool = false) throws(HILError) {
+        self.attached = attached
+        scenariosPrepared = attached ? Int(getpid()) * 100 : 0
         var dirs: [String: String] = [:]
         for line in Self.lineNames {
             let location: GPIOLineLocation
@@ -112,10 +123,16 @@ final class KernelWorld: World, @unchecked Sendable {
 
     func prepare() throws(HILError) {
         state.withLock { $0 = State() }
-        // A fresh PWM tree, pre-exported as the rig's kernel has no PWM chip.
+        // A fresh PWM tree, pre-exported as the rig's kernel has no PWM chip. Attached, an
+        // existing tree is the running daemon's: it wrote its period and duty there and
+        // writes only what changes, so resetting them under it would leave the tree saying
+        // period 0 while the daemon believes otherwise — the motor would never be driven
+        // (the system rig's first runs failed every self-test at step motor for that).
         Posix.mkdirs(pwmDir)
         for (file, value) in [("export", ""), ("pwm0/period", "0\n"), ("pwm0/duty_cycle", "0\n"), ("pwm0/enable", "0\n"), ("pwm0/polarity", "normal\n")] {
-            if let error = Posix.write(value, to: pwmRoot + "/pwmchip0/" + file, create: true) { throw .world(error) }
+            let path = pwmRoot + "/pwmchip0/" + file
+            if attached, Posix.exists(path) { continue }
+            if let error = Posix.write(value, to: path, create: true) { throw .world(error) }
         }
         try state.withLock { (s) throws(HILError) in
             try writeSensor(&s, force: true)
@@ -125,7 +142,7 @@ final class KernelWorld: World, @unchecked Sendable {
         try programCartridge()
     }
 
-    private var scenariosPrepared = 0
+    private var scenariosPrepared: Int
 
     /// The rig's pen ships a factory calibration of 512 counts and 1 µm per count (what
     /// this world's sensor physics writes): without one a real pen refuses to arm.

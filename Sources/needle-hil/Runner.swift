@@ -140,6 +140,12 @@ final class Runner {
                 }
             }
             try world.attach(client: client, ctl: ctl)
+            if options.attachSocket != nil {
+                // The running daemon read the seated cartridge long ago (at boot, or an earlier
+                // run's): it reads one again only after seeing it out, as a user would change it.
+                try world.seatNewCartridge()
+                try waitForFreshCartridge(client)
+            }
             try settle(client)
             outcome.say("  PASS \(pad(0)) setup: \(options.attachSocket == nil ? "needled up" : "attached to the running needled"), world attached, idle without faults (\(ms(Posix.nowNs() - start)))")
         } catch {

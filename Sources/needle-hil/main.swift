@@ -80,7 +80,7 @@ func runMain() -> Int32 {
 
     let world: any World
     do throws(HILError) {
-        world = worldName == "sim" ? SimWorld() : try KernelWorld(workDirectory: options.workDirectory)
+        world = worldName == "sim" ? SimWorld() : try KernelWorld(workDirectory: options.workDirectory, attached: options.attachSocket != nil)
     } catch {
         print("needle-hil: the \(worldName) world is not available: \(error)")
         return 1
