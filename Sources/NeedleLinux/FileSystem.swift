@@ -6,7 +6,7 @@ import Musl
 
 /// Small setup-time file helpers over libc (no Foundation: the VM rig's static binaries
 /// stay small without it). Not for per-tick use: they allocate.
-enum FileSystem {
+public enum FileSystem {
     /// Entry names of a directory (without "." and ".."), or nil when it cannot be read.
     static func entries(of path: String) -> [String]? {
         guard let dir = opendir(path) else { return nil }
@@ -27,7 +27,7 @@ enum FileSystem {
 
     /// The content of a small file (a sysfs attribute: at most a page), or the errno of the
     /// failure. Bounded so that a wrongly pointed path (/dev/zero) cannot exhaust memory.
-    static func read(_ path: String, limit: Int = 4096) -> Result<String, FileError> {
+    public static func read(_ path: String, limit: Int = 4096) -> Result<String, FileError> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(FileError(errno: errno)) }
         defer { close(fd) }
@@ -59,6 +59,6 @@ enum FileSystem {
     }
 }
 
-struct FileError: Error {
-    var errno: Int32
+public struct FileError: Error {
+    public var errno: Int32
 }

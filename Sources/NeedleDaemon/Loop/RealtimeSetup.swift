@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NeedleLinux
 
 /// What the process got of the real-time setup it asked for, to be logged at start-up
 /// (never from the loop itself).
@@ -54,9 +55,11 @@ enum RealtimeSetup {
     /// ranges) and never from the loop.
     static func dropStartupCode() -> Int {
         #if os(Linux)
-        guard let maps = readWhole("/proc/self/maps"), let exe = executablePath() else { return 0 }
+        // /proc/self/maps of needled is a few KiB; 1 MiB bounds it.
+        guard case .success(let maps) = FileSystem.read("/proc/self/maps", limit: 1 << 20),
+              let exe = executablePath() else { return 0 }
         var dropped = 0
-        for line in maps.split(separator: UInt8(ascii: "\n")) {
+        for line in maps.utf8.split(separator: UInt8(ascii: "\n")) {
             // "start-end perms offset dev inode path"
             let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
             guard fields.count >= 6, String(decoding: fields[5], as: UTF8.self) == exe else { continue }
@@ -89,20 +92,6 @@ enum RealtimeSetup {
         return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    private static func readWhole(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return bytes
-    }
     #endif
 
     /// The kernel's PM QoS file: a process that writes a 32-bit latency bound to it keeps the
