@@ -6,6 +6,15 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
+// The toolchain's static-stdlib link arguments add `-export-dynamic`, which puts every public
+// symbol of every package module (13,000 of them, 1.2 MB of .dynsym/.dynstr that `strip`
+// keeps) into the shipped binaries. Nothing loads them by name: the Swift runtime finds
+// metadata and conformances through its own ELF sections. Release only, so the test runner
+// links exactly as SwiftPM sets it up.
+let shippedBinary: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release))
+]
+
 let package = Package(
     name: "needled",
     platforms: [.macOS(.v15)],
@@ -92,7 +101,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            linkerSettings: shippedBinary
         ),
         .executableTarget(
             name: "needlectl",
@@ -100,7 +110,8 @@ let package = Package(
                 "NeedleProtocol", "NeedleReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            linkerSettings: shippedBinary
         ),
         .executableTarget(
             name: "needle-bench",

@@ -76,9 +76,9 @@ struct Bench {
         print("loop thread: \(grant.stackPrefaulted ? "own stack, written through before the first tick" : "default stack, not pre-faulted"), trip path \(grant.tripPathExercised ? "exercised at start-up" : "not exercised")\(stackUsed.map { ", stack high-water \($0 / 1024) KiB" } ?? "")")
         print("first trip after start-up: \(firstTrip.map { "\(round1($0)) µs" } ?? "not measured")\(firstTripped ? "" : " (its cycle failed)")")
         print("steady-state trips: \(trips.count) measured, \(failedCycles) cycles failed")
-        print("needled --simulate: \(daemon == nil ? "not found next to the bench" : "exec to READY=1 \(show(daemon?.startupMs, "ms")), VmRSS \(show(daemon?.rssMB, "MB")), VmLck \(show(daemon?.lockedMB, "MB")) 2 s later")")
-        print("static needled: \(footprint.staticNeedled.map { "\($0), stripped \(show(footprint.strippedBytes.map { Double($0) / 1_048_576 }, "MB"))" } ?? "none built (scripts/package-deb or hardware/vm-rig/run builds one)")")
-        print(".deb: \(footprint.deb.map { "\($0), \(show(footprint.debBytes.map { Double($0) / 1_048_576 }, "MB"))" } ?? "none built (scripts/package-deb)")")
+        print("needled --simulate: \(daemon == nil ? "not found next to the bench" : "exec to READY=1 \(show(daemon?.startupMs, "ms")), VmRSS \(show(daemon?.rssMiB, "MiB")), VmLck \(show(daemon?.lockedMiB, "MiB")) 2 s later")")
+        print("static needled: \(footprint.staticNeedled.map { "\($0), stripped \(showBytes(footprint.strippedBytes))" } ?? "none built (scripts/package-deb or hardware/vm-rig/run builds one)")")
+        print(".deb: \(footprint.deb.map { "\($0), \(showBytes(footprint.debBytes))" } ?? "none built (scripts/package-deb)")")
         let json = """
             {"rate_hz":\(options.rateHz),"sched_fifo":\(grant.fifoPriority != nil),"mlockall":\(grant.memoryLocked),"cpu_latency_held":\(grant.cpuLatencyHeld),\
             "duration_s":\(options.seconds),"ticks":\(steady.ticks),"overruns":\(steady.overruns),\
@@ -87,9 +87,9 @@ struct Bench {
             "trip_latency_us":{"events":\(trips.count),"p50":\(round1(percentile(trips, 0.5))),"p99":\(round1(percentile(trips, 0.99))),"max":\(round1(trips.max() ?? 0))},\
             "tick_allocations":\(tickAllocations),\
             "jitter_us":{"p50":\(steady.jitterPercentileUs(0.5)),"p99":\(steady.jitterPercentileUs(0.99)),"p999":\(steady.jitterPercentileUs(0.999)),"max":\(round1(Double(steady.maxJitterNs) / 1000))},\
-            "rss_mb":\(number(daemon?.rssMB)),"locked_mb":\(number(daemon?.lockedMB)),"startup_ms":\(number(daemon?.startupMs)),\
-            "size":{"needled_static_stripped_mb":\(number(footprint.strippedBytes.map { Double($0) / 1_048_576 })),\
-            "deb_mb":\(number(footprint.debBytes.map { Double($0) / 1_048_576 }))}}
+            "rss_mib":\(number(daemon?.rssMiB)),"locked_mib":\(number(daemon?.lockedMiB)),"startup_ms":\(number(daemon?.startupMs)),\
+            "size":{"needled_static_stripped_bytes":\(footprint.strippedBytes.map(String.init) ?? "null"),\
+            "deb_bytes":\(footprint.debBytes.map(String.init) ?? "null")}}
             """
         print(json)
     }
@@ -115,6 +115,11 @@ struct Bench {
     static func number(_ value: Double?) -> String { value.map { String(round1($0)) } ?? "null" }
 
     static func show(_ value: Double?, _ unit: String) -> String { value.map { "\(round1($0)) \(unit)" } ?? "not measured" }
+
+    /// Sizes in exact bytes and decimal MB: issue 10's budgets (20 MB, 8 MB) are 10⁶-byte MB.
+    static func showBytes(_ bytes: Int?) -> String {
+        bytes.map { "\($0) bytes (\(Double(($0 + 5_000) / 10_000) / 100) MB)" } ?? "not measured"
+    }
 
     /// malloc-interposer counts only when preloaded; re-execute once with LD_PRELOAD set.
     static func preloadInterposerOrExit() {

@@ -10,13 +10,13 @@ import Glibc
 enum DaemonProbe {
     struct Figures {
         var startupMs: Double?
-        var rssMB: Double?
+        var rssMiB: Double?
         /// Resident pages in locked mappings (smaps: Rss of the VMAs flagged `lo`). Under
         /// mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) every mapping is locked and a page
         /// is locked once touched, so this is all of RSS when the lock was granted, 0 when
         /// not. (VmLck counts whole locked mappings, touched or not: hundreds of MB of
         /// reserved stacks and heap that use no memory.)
-        var lockedMB: Double?
+        var lockedMiB: Double?
     }
 
     static func measure(executableDirectory: String, settleSeconds: UInt32 = 2) -> Figures? {
@@ -56,8 +56,8 @@ enum DaemonProbe {
         sleep(settleSeconds)
         let figures = Figures(
             startupMs: readyNs.map { Double($0 - spawnedNs) / 1e6 },
-            rssMB: readStatuskB(pid: pid, field: "VmRSS:").map { Double($0) / 1024 },
-            lockedMB: lockedResidentkB(pid: pid).map { Double($0) / 1024 })
+            rssMiB: readStatuskB(pid: pid, field: "VmRSS:").map { Double($0) / 1024 },
+            lockedMiB: lockedResidentkB(pid: pid).map { Double($0) / 1024 })
         kill(pid, SIGTERM)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
