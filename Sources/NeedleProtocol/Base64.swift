@@ -1,5 +1,7 @@
 /// RFC 4648 base64 (standard alphabet, padded): how `backup` carries the records file's
-/// bytes in a JSON reply. Written here because needled links no Foundation (issue 10).
+/// bytes in a JSON reply. Not FoundationEssentials' `Data(base64Encoded:)`, though the wire
+/// coding links it: that decoder (Swift 6.3.1) accepts data after padding ("Zg=a" decodes
+/// to 66 1A), and a damaged chunk of a clinic's records must be refused, not decoded.
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 

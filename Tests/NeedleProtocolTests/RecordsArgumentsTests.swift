@@ -14,7 +14,7 @@ struct RecordsArgumentsTests {
         }
         let all = (0...255).map { UInt8($0) }
         #expect(Base64.decode(Base64.encode(all)) == all)
-        for bad in ["Zg=", "Z===", "Zg=a", "Zm9v!A==", "=Zg="] { #expect(Base64.decode(bad) == nil, "\(bad)") }
+        for bad in ["Zg", "Zg=", "Z===", "Zg=a", "Zm9v!A==", "=Zg=", "Zm9v\nYg==", " Zm9v"] { #expect(Base64.decode(bad) == nil, "\(bad)") }
     }
 
     @Test("note: an event from the list, a session id, text bounded and without control characters")
