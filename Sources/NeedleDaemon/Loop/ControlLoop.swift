@@ -91,8 +91,9 @@ public final class ControlLoop: @unchecked Sendable {
         }
         // The cartridge's EEPROM after the outputs: its transfer (~100 µs on a real bus
         // while an identity is read or the used marker written) never delays a trip.
-        cartridge?.apply(command)
-        if let status = cartridge?.poll(nowNs: nowNs, present: readings.cartridgePresent) { cartridgeStatus = status }
+        if let status = cartridge?.step(after: command, nowNs: nowNs, present: readings.cartridgePresent) {
+            cartridgeStatus = status
+        }
         metrics.recordTickCost(SystemClockReading.now() &- startedNs)
         metrics.lastTickNs.store(progressNs ?? nowNs, ordering: .releasing)
     }

@@ -3,13 +3,14 @@ import NeedleDrivers
 
 /// The control loop's side of the cartridge: owns the `CartridgeReader`, turns its status
 /// into the core's `CartridgeStatus`, and passes the supervisor's mark-used request on.
-/// Two calls per tick, after the outputs are written (so a trip never waits for an EEPROM
-/// transfer), both allocation-free and at most one I2C transfer; the status feeds the
-/// next tick's readings:
+/// One call per tick, after the outputs are written (so a trip never waits for an EEPROM
+/// transfer), allocation-free and at most one I2C transfer; the status feeds the next
+/// tick's readings:
 /// ```
-/// cartridge.apply(command)
-/// status = cartridge.poll(nowNs: nowNs, present: readings.cartridgePresent)
+/// status = cartridge.step(after: command, nowNs: nowNs, present: readings.cartridgePresent)
 /// ```
+/// One mutating call, not two: the loop keeps the channel in a class's stored property, and
+/// each mutation of it costs a dynamic exclusivity check (~65 instructions, measured).
 public struct CartridgeChannel: Sendable {
     public private(set) var reader: CartridgeReader
 
@@ -17,12 +18,10 @@ public struct CartridgeChannel: Sendable {
         reader = CartridgeReader(eeprom: eeprom)
     }
 
-    public mutating func poll(nowNs: UInt64, present: Bool) -> CartridgeStatus {
-        CartridgeStatus(reader.step(nowNs: nowNs, present: present))
-    }
-
-    public mutating func apply(_ command: OutputCommand) {
+    /// Passes on the command's mark-used request, then advances the reader a step.
+    public mutating func step(after command: OutputCommand, nowNs: UInt64, present: Bool) -> CartridgeStatus {
         if command.markCartridgeUsed { reader.requestMarkUsed() }
+        return CartridgeStatus(reader.step(nowNs: nowNs, present: present))
     }
 }
 
