@@ -29,9 +29,7 @@ struct Options {
     var readers = 16
 
     init(_ arguments: [String]) {
-        var path = [CChar](repeating: 0, count: 4096)
-        let length = readlink("/proc/self/exe", &path, path.count - 1)
-        let exe = length > 0 ? String(decoding: path[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : arguments[0]
+        let exe = RealtimeSetup.executablePath() ?? arguments[0]
         executableDirectory = String(exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)])
         prefault = !arguments.contains("--no-prefault")
         holdCPULatency = !arguments.contains("--no-latency-hold")

@@ -70,7 +70,7 @@ public final class LoopThread: Sendable {
         guard rc == 0 else {
             Unmanaged<LoopThread>.fromOpaque(context).release()
             running.store(false, ordering: .sequentiallyConsistent)
-            if let fd = cpuLatency.withLock({ f -> Int32? in defer { f = nil }; return f }) { close(fd) }
+            releaseCPULatency()
             throw .loopThread(errno: rc)
         }
         thread.withLock { $0 = handle }
@@ -96,8 +96,14 @@ public final class LoopThread: Sendable {
             pthread_join(handle, nil)
             stack.withLock { $0 = nil }
         }
-        if let fd = cpuLatency.withLock({ f -> Int32? in defer { f = nil }; return f }) { close(fd) }
+        releaseCPULatency()
         return loop.forceSafeReport()
+    }
+
+    /// Closes /dev/cpu_dma_latency (the kernel drops the 0 µs request with the descriptor);
+    /// takes the descriptor out first, so a second call closes nothing.
+    private func releaseCPULatency() {
+        if let fd = cpuLatency.withLock({ f -> Int32? in defer { f = nil }; return f }) { close(fd) }
     }
 
     /// The loop thread's handle while it runs (the bench counts that thread's allocations).

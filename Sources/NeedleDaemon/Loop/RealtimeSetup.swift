@@ -26,7 +26,7 @@ public struct RealtimeGrant: Sendable, Equatable {
     public var cpuLatencyErrno: Int32 = 0
 }
 
-enum RealtimeSetup {
+public enum RealtimeSetup {
     /// Locks all current and future pages; needs CAP_IPC_LOCK or a large RLIMIT_MEMLOCK.
     /// MCL_ONFAULT (Linux 4.4+) locks a page when it is first touched rather than at
     /// mapping: the loop's pages, touched once at start, stay resident, while the 8 MB
@@ -85,7 +85,8 @@ enum RealtimeSetup {
     }
 
     #if os(Linux)
-    private static func executablePath() -> String? {
+    /// This process's executable, from /proc/self/exe (nil when it cannot be read).
+    public static func executablePath() -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)
         let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard length > 0 else { return nil }
