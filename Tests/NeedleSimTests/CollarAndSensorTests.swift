@@ -134,6 +134,23 @@ struct CollarAndSensorTests {
         #expect(try rig.sensor.read().rawAngle == 1212)
     }
 
+    @Test("a block read takes one noisy sample for both angle bytes, even on a 256-count boundary")
+    func blockReadOneSample() throws {
+        var parameters = SimParameters()
+        parameters.noiseCounts = 4
+        let rig = SimRig(parameters: parameters)
+        rig.pen.setDepth(mm: 0.512)  // raw 1024 = 0x400: the noise crosses the high byte's boundary
+        try rig.run(ms: 10)
+        var below = 0
+        for _ in 0..<200 {
+            let angle = Int(try rig.sensor.read().rawAngle)
+            // Bytes from two samples would combine 0x03 with 0x00..0x04, or 0x04 with 0xFC..0xFF.
+            #expect(abs(angle - 1024) <= 4)
+            if angle < 1024 { below += 1 }
+        }
+        #expect(below > 0 && below < 200, "the noise must cross the boundary for this test to mean anything")
+    }
+
     @Test("the sim's sensor faults act on the block read as on the separate reads")
     func blockReadFaults() throws {
         var parameters = SimParameters()
