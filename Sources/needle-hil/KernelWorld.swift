@@ -17,8 +17,9 @@ import Synchronization
 ///   250 Hz × duty (one rising edge per stroke), so a driven motor is not a stall;
 /// - collar: moves toward its target at 5 mm/s (as the simulator's) in steps of at most
 ///   0.02 mm, written with STATUS as the 3 bytes the AS5600's block read from 0x0B returns
-///   (STATUS, RAW ANGLE high, low; raw = 512 + mm × 1000) with ±1 count of noise (a real AS5600's LSB jitter; the
-///   supervisor calls an angle that never changes for 50 ms a frozen sensor); STATUS 0x20
+///   (STATUS, RAW ANGLE high, low; raw = 512 + mm × 1000) with ±1 count of noise (a real
+///   AS5600's LSB jitter; the supervisor calls an angle that never changes for 50 ms a
+///   frozen sensor); STATUS 0x20
 ///   (magnet detected), 0x00 for a missing magnet; a stuck sensor freezes the angle.
 /// Sensor read errors cannot be made on i2c-stub (it answers every read at its address):
 /// `sensor error` is refused here, and its scenario runs in the simulated world only.
