@@ -39,6 +39,15 @@ func checkI2C(_ probe: Probe, clock: LinuxMonotonicClock) {
                     try bus.readByte(address: 0x36, register: 0x0B) == 0x28
                         && bus.readByte(address: 0x36, register: 0x0C) == 0x01
                         && bus.readByte(address: 0x36, register: 0x0D) == 0x34)
+        // i2c-stub cuts a block read at its last register: 4 bytes from 0xFE come back as 2,
+        // the short read LinuxI2CBus must report as an error, not as a value.
+        do throws(HALError) {
+            let value = try bus.readBlock(address: 0x36, register: 0xFE, count: 4)
+            probe.check("a short block read (i2c-stub's 2 of 4 bytes at 0xFE) fails", false, "read 0x\(String(value, radix: 16))")
+        } catch {
+            probe.check("a short block read (i2c-stub's 2 of 4 bytes at 0xFE) fails with EPROTO",
+                        error == HALError(.bus, device: "depth-i2c", errno: EPROTO), "\(error)")
+        }
         do throws(HALError) {
             _ = try bus.readBlock(address: 0x36, register: 0x0B, count: 5)
             probe.check("a 5-byte block read is refused", false, "read succeeded")
@@ -75,5 +84,12 @@ func checkI2C(_ probe: Probe, clock: LinuxMonotonicClock) {
         let blockStart = clock.nowNanoseconds()
         for _ in 0..<n { _ = try bus.readBlock(address: 0x36, register: 0x0B, count: 3) }
         emit("INFO i2c 3-byte block read: \((clock.nowNanoseconds() - blockStart) / UInt64(n)) ns per read (i2c-stub under TCG)")
+        // The AS5600 read before and after issue 10: STATUS byte + angle word, or one block.
+        let pairStart = clock.nowNanoseconds()
+        for _ in 0..<n {
+            _ = try bus.readByte(address: 0x36, register: 0x0B)
+            _ = try bus.readBigEndianWord(address: 0x36, register: 0x0C)
+        }
+        emit("INFO i2c byte + word read (the old AS5600 read): \((clock.nowNanoseconds() - pairStart) / UInt64(n)) ns per pair (i2c-stub under TCG)")
     }
 }
