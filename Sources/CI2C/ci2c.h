@@ -15,4 +15,10 @@ static inline int needle_i2c_set_address(int fd, unsigned char address) {
 static inline int needle_i2c_control(int fd, unsigned long request, unsigned long value) {
     return ioctl(fd, request, value);
 }
+
+/// Reads the adapter's functionality mask (I2C_FUNCS) into `*functions`; ioctl() takes a
+/// pointer here, so a typed wrapper again. Returns 0 or -1/errno.
+static inline int needle_i2c_functions(int fd, unsigned long *functions) {
+    return ioctl(fd, I2C_FUNCS, functions);
+}
 #endif

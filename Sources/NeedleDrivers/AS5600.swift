@@ -2,9 +2,13 @@ import NeedleHAL
 
 /// The ams AS5600 magnetic angle encoder on the depth collar, over any `I2CBus`.
 ///
-/// A read is two SMBus transfers: STATUS, then RAW ANGLE as ONE word transfer. Reading the
-/// two angle bytes separately gives torn values while the collar moves (a field-known
-/// AS5600 failure mode), so the word read is not an optimisation but a correctness rule.
+/// A read is ONE SMBus transaction: a 3-byte I2C block read from STATUS (0x0B) that the
+/// part's auto-incrementing address pointer carries through RAW ANGLE high (0x0C) and low
+/// (0x0D). The datasheet's "no increment" exception applies only to a read that *starts*
+/// at the high byte of ANGLE/RAW ANGLE/MAGNITUDE, not to one passing through it. Reading
+/// the two angle bytes separately gives torn values while the collar moves (a field-known
+/// AS5600 failure mode); the one transaction also puts STATUS and the angle at the same
+/// moment, and costs one ioctl and one address phase per tick instead of two.
 /// No allocation per read: the control loop calls this every tick.
 public final class AS5600: DepthSensor {
     /// The AS5600's fixed 7-bit address (the part has no address pins).
@@ -16,6 +20,9 @@ public final class AS5600: DepthSensor {
         /// RAW ANGLE high byte (bits 11:8); the low byte follows at 0x0D.
         public static let rawAngle: UInt8 = 0x0C
     }
+
+    /// STATUS, RAW ANGLE high, RAW ANGLE low: the bytes one read takes from `Register.status` on.
+    public static let readLength: UInt8 = 3
 
     /// STATUS bits.
     public enum StatusBit {
@@ -39,11 +46,17 @@ public final class AS5600: DepthSensor {
     }
 
     public func read() throws(HALError) -> DepthSensorReading {
-        let status = try bus.readByte(address: address, register: Register.status)
-        // One transfer for both bytes; the device sends the high byte first, so the
-        // little-endian SMBus word is swapped by `readBigEndianWord`.
-        let word = try bus.readBigEndianWord(address: address, register: Register.rawAngle)
-        return DepthSensorReading(rawAngle: word & Self.angleMask, magnet: Self.decodeStatus(status))
+        let block = try bus.readBlock(address: address, register: Register.status, count: Self.readLength)
+        return Self.decodeBlock(block)
+    }
+
+    /// Decodes a block read from STATUS: byte 0 (low) STATUS, byte 1 the angle's high
+    /// byte, byte 2 its low byte (the device sends the high byte first).
+    public static func decodeBlock(_ block: UInt32) -> DepthSensorReading {
+        let status = UInt8(truncatingIfNeeded: block)
+        let high = UInt16(truncatingIfNeeded: block >> 8) & 0xFF
+        let low = UInt16(truncatingIfNeeded: block >> 16) & 0xFF
+        return DepthSensorReading(rawAngle: (high << 8 | low) & angleMask, magnet: decodeStatus(status))
     }
 
     /// Decodes the STATUS register's magnet bits.

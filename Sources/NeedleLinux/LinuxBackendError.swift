@@ -20,6 +20,10 @@ public enum LinuxBackendError: Error, Equatable, Sendable, CustomStringConvertib
     case i2cBusOpenFailed(path: String, errno: Int32)
     /// The adapter refused a setting the bus needs (its transfer timeout or retry count).
     case i2cBusSetupFailed(path: String, setting: String, value: UInt, errno: Int32)
+    /// The adapter's functionality mask (I2C_FUNCS) could not be read.
+    case i2cBusFunctionsUnreadable(path: String, errno: Int32)
+    /// The adapter cannot do a transfer the pen's drivers need (`LinuxI2CBus.requiredFunctions`).
+    case i2cBusLacksFunction(path: String, function: String)
     case pwmChipNotFound(path: String)
     case pwmExportFailed(path: String, errno: Int32)
     /// The channel's attribute files did not appear (or stayed unwritable) after export.
@@ -45,6 +49,10 @@ public enum LinuxBackendError: Error, Equatable, Sendable, CustomStringConvertib
             return "I2C bus \(path) could not be opened: \(errnoText(e))"
         case .i2cBusSetupFailed(let path, let setting, let value, let e):
             return "I2C bus \(path) refused \(setting) = \(value): \(errnoText(e)); without it a hung transfer would block the control loop"
+        case .i2cBusFunctionsUnreadable(let path, let e):
+            return "I2C bus \(path) did not report what it can do (I2C_FUNCS): \(errnoText(e))"
+        case .i2cBusLacksFunction(let path, let function):
+            return "I2C bus \(path) cannot do an \(function), which the depth sensor's one-transaction read needs; use an adapter that can"
         case .pwmChipNotFound(let path):
             return "PWM chip \(path) not found"
         case .pwmExportFailed(let path, let e):

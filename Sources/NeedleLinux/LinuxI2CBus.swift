@@ -24,11 +24,13 @@ public final class LinuxI2CBus: I2CBus {
     private let state: Mutex<State>
 
     /// Opens `path` (e.g. "/dev/i2c-1") and sets the adapter's `adapterSettings` (a short
-    /// transfer timeout, no retries); a bus that refuses them is not opened. `device` names
-    /// the bus in HALErrors. `control` issues the settings' ioctls; tests record them.
+    /// transfer timeout, no retries); a bus that refuses them, or that cannot do the
+    /// `requiredFunctions`, is not opened. `device` names the bus in HALErrors. `control`
+    /// issues the settings' ioctls and `functions` reads I2C_FUNCS; tests replace both.
     public init(
         path: String, device: StaticString = "i2c",
-        control: (_ fd: Int32, _ request: UInt, _ value: UInt) -> Int32 = LinuxI2CBus.ioctlControl
+        control: (_ fd: Int32, _ request: UInt, _ value: UInt) -> Int32 = LinuxI2CBus.ioctlControl,
+        functions: (_ fd: Int32, _ mask: inout UInt) -> Int32 = LinuxI2CBus.ioctlFunctions
     ) throws(LinuxBackendError) {
         let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { throw .i2cBusOpenFailed(path: path, errno: errno) }
@@ -36,6 +38,16 @@ public final class LinuxI2CBus: I2CBus {
             let e = errno
             _ = Glibc.close(fd)
             throw .i2cBusSetupFailed(path: path, setting: setting.name, value: setting.value, errno: e)
+        }
+        var mask: UInt = 0
+        if functions(fd, &mask) < 0 {
+            let e = errno
+            _ = Glibc.close(fd)
+            throw .i2cBusFunctionsUnreadable(path: path, errno: e)
+        }
+        for required in Self.requiredFunctions where mask & required.bit == 0 {
+            _ = Glibc.close(fd)
+            throw .i2cBusLacksFunction(path: path, function: required.name)
         }
         self.path = path
         self.device = device
@@ -79,13 +91,44 @@ public final class LinuxI2CBus: I2CBus {
         needle_i2c_control(fd, request, value)
     }
 
+    /// What the adapter must be able to do, checked once at open (I2C_FUNCS): the depth
+    /// sensor's read is one I2C block read (AS5600), and an adapter without it would fail
+    /// every tick's read — so the bus is refused at start-up, with the reason, instead.
+    /// Byte and word transfers are what every SMBus adapter offers and are not checked.
+    public static let requiredFunctions: [(name: String, bit: UInt)] = [
+        ("I2C block read (I2C_FUNC_SMBUS_READ_I2C_BLOCK)", UInt(I2C_FUNC_SMBUS_READ_I2C_BLOCK))
+    ]
+
+    /// The real I2C_FUNCS ioctl.
+    public static func ioctlFunctions(_ fd: Int32, _ mask: inout UInt) -> Int32 {
+        needle_i2c_functions(fd, &mask)
+    }
+
+    /// The HAL error of a block transfer that moved `transferred` bytes (libi2c's return:
+    /// the count, or -errno) where `count` were asked for, or nil when it is whole. A
+    /// short transfer is EPROTO (a bus error, so the loop counts an invalid sample), never
+    /// a value with bytes missing.
+    static func blockError(transferred: Int32, count: UInt8, device: StaticString) -> HALError? {
+        if transferred < 0 { return .linux(errno: -transferred, device: device) }
+        return transferred == Int32(count) ? nil : .linux(errno: EPROTO, device: device)
+    }
+
+    /// Packs the first `count` bytes of `bytes`, the first in the low byte.
+    static func pack(_ bytes: UnsafeRawBufferPointer, count: UInt8) -> UInt32 {
+        var packed: UInt32 = 0
+        for index in 0..<min(Int(count), bytes.count, 4) { packed |= UInt32(bytes[index]) << (8 * UInt32(index)) }
+        return packed
+    }
+
     deinit { close() }
 
-    public func perform(_ operation: SMBusOperation, address: UInt8) throws(HALError) -> UInt16 {
+    public func perform(_ operation: SMBusOperation, address: UInt8) throws(HALError) -> UInt32 {
         // 7-bit addresses only; 0x78... are reserved (10-bit prefix), so refuse before a syscall.
-        guard address <= 0x77 else { throw HALError(.invalidArgument, device: device, errno: EINVAL) }
+        guard address <= 0x77, operation.hasValidCount else {
+            throw HALError(.invalidArgument, device: device, errno: EINVAL)
+        }
         let device = self.device
-        return try state.withLock { (s) throws(HALError) -> UInt16 in
+        return try state.withLock { (s) throws(HALError) -> UInt32 in
             guard s.fd >= 0 else { throw HALError(.unavailable, device: device, errno: EBADF) }
             if s.address != Int16(address) {
                 if needle_i2c_set_address(s.fd, address) < 0 { throw .linux(errno: errno, device: device) }
@@ -102,12 +145,31 @@ public final class LinuxI2CBus: I2CBus {
                 rc = i2c_smbus_read_word_data(s.fd, register)
             case .writeWordData(let register, let value):
                 rc = i2c_smbus_write_word_data(s.fd, register, value)
+            case .readI2CBlockData(let register, let count):
+                return try Self.readBlock(fd: s.fd, register: register, count: count, device: device)
+            case .writeI2CBlockData(let register, let count, let bytes):
+                var value = bytes.littleEndian
+                rc = withUnsafeBytes(of: &value) { raw in
+                    i2c_smbus_write_i2c_block_data(s.fd, register, count, raw.bindMemory(to: UInt8.self).baseAddress)
+                }
             }
             if rc < 0 { throw .linux(errno: -rc, device: device) }
             switch operation {
-            case .readByteData, .readWordData: return UInt16(truncatingIfNeeded: rc)
-            case .writeByteData, .writeWordData: return 0
+            case .readByteData, .readWordData: return UInt32(truncatingIfNeeded: rc)
+            case .writeByteData, .writeWordData, .readI2CBlockData, .writeI2CBlockData: return 0
             }
+        }
+    }
+
+    /// One I2C block read into a stack buffer. The buffer is the SMBus maximum (32 bytes),
+    /// not `count`: libi2c copies as many bytes as the kernel says it read, so a smaller
+    /// buffer would trust the adapter not to overrun it.
+    private static func readBlock(fd: Int32, register: UInt8, count: UInt8, device: StaticString) throws(HALError) -> UInt32 {
+        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return try withUnsafeMutableBytes(of: &buffer) { (raw) throws(HALError) -> UInt32 in
+            let transferred = i2c_smbus_read_i2c_block_data(fd, register, count, raw.bindMemory(to: UInt8.self).baseAddress)
+            if let error = blockError(transferred: transferred, count: count, device: device) { throw error }
+            return pack(UnsafeRawBufferPointer(raw), count: count)
         }
     }
 

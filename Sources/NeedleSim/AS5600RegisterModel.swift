@@ -2,10 +2,10 @@ import NeedleHAL
 
 /// The AS5600 as its I2C registers, with the failure modes seen in the field (DESIGN §4).
 ///
-/// Every transaction samples the collar once: a word read gets both angle bytes from the
-/// same sample (as the real part's auto-incrementing read does), while two byte reads
-/// sample twice — so a driver that reads the bytes separately sees torn values while the
-/// collar moves, exactly as on the hardware.
+/// Every transaction samples the collar once: a word or block read gets every angle byte
+/// (and STATUS) from the same sample, as the real part's auto-incrementing read does, while
+/// two byte reads sample twice — so a driver that reads the bytes separately sees torn
+/// values while the collar moves, exactly as on the hardware.
 struct AS5600RegisterModel: Sendable {
     enum Register {
         static let status: UInt8 = 0x0B
@@ -18,6 +18,7 @@ struct AS5600RegisterModel: Sendable {
     static let magnetDetected: UInt8 = 1 << 5
     static let error = HALError(.noAcknowledge, device: "sim-as5600")
     static let disturbance = HALError(.bus, device: "sim-as5600")
+    static let invalidLength = HALError(.invalidArgument, device: "sim-as5600")
 
     let address: UInt8
     let calibration: SimCalibration
@@ -47,7 +48,7 @@ struct AS5600RegisterModel: Sendable {
     /// Performs one SMBus transaction at `address` against the registers.
     mutating func perform(
         _ operation: SMBusOperation, address: UInt8, depthMM: Double, faults: FaultSet, motorTurning: Bool
-    ) -> Result<UInt16, HALError> {
+    ) -> Result<UInt32, HALError> {
         guard address == self.address, !faults.contains(.sensorError) else { return .failure(Self.error) }
         if motorTurning, disturbanceProbability > 0, rng.nextUnit() < disturbanceProbability {
             return .failure(rng.next() & 1 == 0 ? Self.error : Self.disturbance)
@@ -55,19 +56,36 @@ struct AS5600RegisterModel: Sendable {
         switch operation {
         case .readByteData(let register):
             let angle = register.isAngleRegister ? sampleAngle(depthMM: depthMM) : 0
-            return .success(UInt16(byte(at: register, angle: angle, faults: faults)))
+            return .success(UInt32(byte(at: register, angle: angle, faults: faults)))
         case .readWordData(let register):
-            let touchesAngle = register.isAngleRegister || (register &+ 1).isAngleRegister
-            let angle = touchesAngle ? sampleAngle(depthMM: depthMM) : 0
             // SMBus words are little-endian: the byte at `register` is the low byte.
-            let low = UInt16(byte(at: register, angle: angle, faults: faults))
-            let high = UInt16(byte(at: register &+ 1, angle: angle, faults: faults))
-            return .success(high << 8 | low)
+            return .success(readSequential(from: register, count: 2, depthMM: depthMM, faults: faults))
+        case .readI2CBlockData(let register, let count):
+            guard SMBusOperation.blockCounts.contains(count) else { return .failure(Self.invalidLength) }
+            return .success(readSequential(from: register, count: count, depthMM: depthMM, faults: faults))
+        case .writeI2CBlockData(_, let count, _):
+            guard SMBusOperation.blockCounts.contains(count) else { return .failure(Self.invalidLength) }
+            return .success(0)
         case .writeByteData, .writeWordData:
             // Configuration writes (ZPOS, MPOS, CONF) are acknowledged; the simulated
             // collar has no use for them.
             return .success(0)
         }
+    }
+
+    /// `count` consecutive registers from `register`, packed low byte first, with at most
+    /// one angle sample for the whole transaction (none if it touches no angle register).
+    private mutating func readSequential(
+        from register: UInt8, count: UInt8, depthMM: Double, faults: FaultSet
+    ) -> UInt32 {
+        var touchesAngle = false
+        for offset in 0..<count where (register &+ offset).isAngleRegister { touchesAngle = true }
+        let angle = touchesAngle ? sampleAngle(depthMM: depthMM) : 0
+        var packed: UInt32 = 0
+        for offset in 0..<count {
+            packed |= UInt32(byte(at: register &+ offset, angle: angle, faults: faults)) << (8 * UInt32(offset))
+        }
+        return packed
     }
 
     private func byte(at register: UInt8, angle: UInt16, faults: FaultSet) -> UInt8 {

@@ -1,7 +1,7 @@
 import NeedleHAL
 
-/// The cartridge's 24C02 ID EEPROM as registers at I2C 0x50: 256 bytes, byte and word
-/// reads (sequential: a word read returns the byte at `register` and the next one), byte
+/// The cartridge's 24C02 ID EEPROM as registers at I2C 0x50: 256 bytes, byte, word and
+/// block reads (sequential: a word read returns the byte at `register` and the next one),
 /// writes that persist, and the 5 ms self-timed write cycle during which the part
 /// acknowledges nothing. Absent (NACK) while no cartridge is seated.
 ///
@@ -12,6 +12,7 @@ struct CartridgeEEPROMModel: Sendable {
     static let address: UInt8 = 0x50
     static let writeCycleNs: UInt64 = 5_000_000
     static let nack = HALError(.noAcknowledge, device: "sim-24c02")
+    static let invalidLength = HALError(.invalidArgument, device: "sim-24c02")
 
     /// The part's 256 bytes; nil: no EEPROM on the cartridge (or none seated).
     private(set) var memory: [UInt8]?
@@ -53,13 +54,22 @@ struct CartridgeEEPROMModel: Sendable {
     var used: Bool? { memory.map { $0[0x1C] != 0xFF } }
 
     /// One SMBus transaction; `seated` is false while the cartridge is out.
-    mutating func perform(_ operation: SMBusOperation, seated: Bool, nowNs: UInt64) -> Result<UInt16, HALError> {
+    mutating func perform(_ operation: SMBusOperation, seated: Bool, nowNs: UInt64) -> Result<UInt32, HALError> {
         guard seated, memory != nil, nowNs >= busyUntilNs else { return .failure(Self.nack) }
+        guard operation.hasValidCount else { return .failure(Self.invalidLength) }
         switch operation {
         case .readByteData(let register):
-            return .success(UInt16(byte(register)))
+            return .success(UInt32(byte(register)))
         case .readWordData(let register):
-            return .success(UInt16(byte(register &+ 1)) << 8 | UInt16(byte(register)))
+            return .success(bytes(from: register, count: 2))
+        case .readI2CBlockData(let register, let count):
+            return .success(bytes(from: register, count: count))
+        case .writeI2CBlockData(let register, let count, let value):
+            for offset in 0..<count {
+                memory?[Int(register &+ offset)] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(offset)))
+            }
+            busyUntilNs = nowNs &+ Self.writeCycleNs
+            return .success(0)
         case .writeByteData(let register, let value):
             memory?[Int(register)] = value
             busyUntilNs = nowNs &+ Self.writeCycleNs
@@ -74,6 +84,14 @@ struct CartridgeEEPROMModel: Sendable {
 
     private func byte(_ offset: UInt8) -> UInt8 {
         memory?[Int(offset)] ?? 0xFF
+    }
+
+    /// `count` bytes from `offset` on (wrapping at the end, as the part's address counter
+    /// does), the first in the low byte.
+    private func bytes(from offset: UInt8, count: UInt8) -> UInt32 {
+        var packed: UInt32 = 0
+        for index in 0..<count { packed |= UInt32(byte(offset &+ index)) << (8 * UInt32(index)) }
+        return packed
     }
 
     private static func put(_ text: String, into bytes: inout [UInt8], at offset: Int) {

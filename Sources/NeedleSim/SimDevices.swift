@@ -90,7 +90,7 @@ public final class SimI2CBus: I2CBus {
         self.engine = engine
     }
 
-    public func perform(_ operation: SMBusOperation, address: UInt8) throws(HALError) -> UInt16 {
+    public func perform(_ operation: SMBusOperation, address: UInt8) throws(HALError) -> UInt32 {
         let result = engine.access { state, now in
             if address == CartridgeEEPROMModel.address, address != state.sensor.address {
                 return state.cartridge.perform(operation, seated: !state.faults.contains(.cartridgeRemoved), nowNs: now)

@@ -13,19 +13,36 @@ public final class ScriptedI2CBus: I2CBus {
     public struct Expectation: Sendable, Equatable, CustomStringConvertible {
         public var operation: SMBusOperation
         public var address: UInt8
-        public var result: Result<UInt16, HALError>
+        public var result: Result<UInt32, HALError>
 
-        public init(_ operation: SMBusOperation, address: UInt8, result: Result<UInt16, HALError>) {
+        public init(_ operation: SMBusOperation, address: UInt8, result: Result<UInt32, HALError>) {
             self.operation = operation
             self.address = address
             self.result = result
         }
 
-        /// A transaction answered with `value` (writes answer 0).
+        /// A transaction answered with `value` (writes answer 0; block reads their bytes
+        /// packed, the first in the low byte).
         public static func transaction(
-            _ operation: SMBusOperation, address: UInt8, returning value: UInt16 = 0
+            _ operation: SMBusOperation, address: UInt8, returning value: UInt32 = 0
         ) -> Expectation {
             Expectation(operation, address: address, result: .success(value))
+        }
+
+        /// An I2C block read of `count` bytes from `register` answered with `bytes`, in the
+        /// order the device sends them. Fewer bytes than asked is how a short read looks on
+        /// a real adapter; a bus must not hand a partial value to a driver, so the scripted
+        /// bus answers it with `shortReadError`, as LinuxI2CBus does.
+        public static func blockRead(
+            register: UInt8, count: UInt8, address: UInt8, bytes: [UInt8]
+        ) -> Expectation {
+            let operation = SMBusOperation.readI2CBlockData(register: register, count: count)
+            guard bytes.count == Int(count) else {
+                return Expectation(operation, address: address, result: .failure(ScriptedI2CBus.shortReadError))
+            }
+            var packed: UInt32 = 0
+            for (index, byte) in bytes.enumerated() { packed |= UInt32(byte) << (8 * UInt32(index)) }
+            return Expectation(operation, address: address, result: .success(packed))
         }
 
         /// A transaction that fails with `error`.
@@ -42,6 +59,10 @@ public final class ScriptedI2CBus: I2CBus {
     /// instead of carrying on with a made-up value.
     public static let mismatchError = HALError(.other, device: "scripted-i2c")
 
+    /// What a block read answered with fewer (or more) bytes than asked throws: a bus error
+    /// with EPROTO (71), as LinuxI2CBus reports a short read.
+    public static let shortReadError = HALError(.bus, device: "scripted-i2c", errno: 71)
+
     private struct State {
         var expectations: [Expectation]
         var next = 0
@@ -54,8 +75,8 @@ public final class ScriptedI2CBus: I2CBus {
         state = Mutex(State(expectations: expectations))
     }
 
-    public func perform(_ operation: SMBusOperation, address: UInt8) throws(HALError) -> UInt16 {
-        let result: Result<UInt16, HALError> = state.withLock { state in
+    public func perform(_ operation: SMBusOperation, address: UInt8) throws(HALError) -> UInt32 {
+        let result: Result<UInt32, HALError> = state.withLock { state in
             let number = state.next + 1
             state.next += 1
             guard number <= state.expectations.count else {

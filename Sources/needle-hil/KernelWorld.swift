@@ -16,10 +16,11 @@ import Synchronization
 /// - motor and tach: while MOTOR_EN is high and the PWM enabled, TACH strokes at
 ///   250 Hz × duty (one rising edge per stroke), so a driven motor is not a stall;
 /// - collar: moves toward its target at 5 mm/s (as the simulator's) in steps of at most
-///   0.02 mm, written as the AS5600 RAW ANGLE word (raw = 512 + mm × 1000, byte-swapped as
-///   i2c-stub keeps words) with ±1 count of noise (a real AS5600's LSB jitter; the
-///   supervisor calls an angle that never changes for 50 ms a frozen sensor); STATUS 0x20
-///   (magnet detected), 0x00 for a missing magnet; a stuck sensor stops the writes.
+///   0.02 mm, written with STATUS as the 3 bytes the AS5600's block read from 0x0B returns
+///   (STATUS, RAW ANGLE high, low; raw = 512 + mm × 1000) with ±1 count of noise (a real
+///   AS5600's LSB jitter; the supervisor calls an angle that never changes for 50 ms a
+///   frozen sensor); STATUS 0x20
+///   (magnet detected), 0x00 for a missing magnet; a stuck sensor freezes the angle.
 /// Sensor read errors cannot be made on i2c-stub (it answers every read at its address):
 /// `sensor error` is refused here, and its scenario runs in the simulated world only.
 final class KernelWorld: World, @unchecked Sendable {
@@ -307,20 +308,21 @@ final class KernelWorld: World, @unchecked Sendable {
 
     private func writeSensor(_ s: inout State, force: Bool) throws(HILError) {
         let status: UInt8 = s.magnetMissing ? 0x00 : 0x20
-        if force || status != s.lastStatus {
-            try smbus(.writeWordData(register: 0x0B, value: UInt16(status)))
-            s.lastStatus = status
+        var raw = s.lastRaw
+        if !s.sensorStuck || force {
+            let noise = Double(Int(s.tick % 3) - 1)
+            let counts = (Self.zeroCounts + s.positionMM * Self.countsPerMM + noise).rounded()
+            raw = UInt16(min(max(counts, 0), 4095))
         }
-        guard !s.sensorStuck || force else { return }
-        let noise = Double(Int(s.tick % 3) - 1)
-        let counts = (Self.zeroCounts + s.positionMM * Self.countsPerMM + noise).rounded()
-        let raw = UInt16(min(max(counts, 0), 4095))
-        if force || raw != s.lastRaw {
-            // The word an AS5600 sends for a word read at 0x0C: high byte first on the wire,
-            // so SMBus (little-endian) sees it swapped.
-            try smbus(.writeWordData(register: 0x0C, value: raw.byteSwapped))
-            s.lastRaw = raw
-        }
+        guard force || status != s.lastStatus || raw != s.lastRaw else { return }
+        // STATUS, RAW ANGLE high, RAW ANGLE low in ONE block write, because the daemon reads
+        // them in one block read: i2c-stub serialises transfers, so a read never sees half
+        // of a change (two writes could tear the angle across a 256-count boundary).
+        // i2c-stub keeps a word per register and block transfers use each word's low byte.
+        let bytes = UInt32(status) | UInt32(raw >> 8) << 8 | UInt32(raw & 0xFF) << 16
+        try smbus(.writeI2CBlockData(register: 0x0B, count: 3, bytes: bytes))
+        s.lastStatus = status
+        s.lastRaw = raw
     }
 
     private func smbus(_ op: SMBusOperation) throws(HILError) {

@@ -58,6 +58,8 @@ func checkAllocationFree(_ probe: Probe) {
             let bus = try LinuxI2CBus(bus: adapter, device: "depth-i2c")
             let words = try allocations { _ = try bus.readBigEndianWord(address: 0x36, register: 0x0C) }
             probe.check("LinuxI2CBus word read allocates nothing", words == 0, "\(words) allocations")
+            let blocks = try allocations { _ = try bus.readBlock(address: 0x36, register: 0x0B, count: 3) }
+            probe.check("LinuxI2CBus 3-byte block read (the AS5600 tick read) allocates nothing", blocks == 0, "\(blocks) allocations")
             // Alternating addresses forces the I2C_SLAVE ioctl and a thrown HALError each time.
             let failures = allocations {
                 _ = try? bus.readByte(address: 0x37, register: 0x0B)

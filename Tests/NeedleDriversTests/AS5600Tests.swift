@@ -6,29 +6,33 @@ import Testing
 private typealias E = ScriptedI2CBus.Expectation
 private let address = AS5600.defaultAddress
 
-/// The two transfers of one good read: STATUS byte, then RAW ANGLE as one word.
-private func readScript(status: UInt16, wireWord: UInt16) -> [E] {
-    [
-        .transaction(.readByteData(register: 0x0B), address: address, returning: status),
-        .transaction(.readWordData(register: 0x0C), address: address, returning: wireWord),
-    ]
+/// The one transfer of a good read: a 3-byte I2C block read from STATUS (0x0B), the bytes
+/// in the order the AS5600 sends them (STATUS, RAW ANGLE high, RAW ANGLE low).
+private func readScript(status: UInt8, high: UInt8, low: UInt8, at device: UInt8 = address) -> [E] {
+    [.blockRead(register: 0x0B, count: 3, address: device, bytes: [status, high, low])]
 }
 
 @Suite("AS5600 driver over a scripted bus")
 struct AS5600Tests {
-    @Test("a good read: STATUS then one word transfer, high byte first on the wire")
+    @Test("a good read is ONE 3-byte block read from STATUS; the angle's high byte comes first")
     func goodRead() throws {
-        // Raw angle 0x0ABC: the device sends 0x0A then 0xBC; SMBus puts the first byte
-        // low, so the bus returns 0xBC0A.
-        let bus = ScriptedI2CBus(readScript(status: 0x20, wireWord: 0xBC0A))
+        let bus = ScriptedI2CBus(readScript(status: 0x20, high: 0x0A, low: 0xBC))
         let reading = try AS5600(bus: bus).read()
         #expect(reading == DepthSensorReading(rawAngle: 0x0ABC, magnet: .good))
         #expect(bus.finish() == [])
     }
 
-    @Test("the byte swap is not symmetric: a low-byte-only wire word is a high angle")
-    func byteSwap() throws {
-        let bus = ScriptedI2CBus(readScript(status: 0x20, wireWord: 0x0001))
+    @Test("the packed block: STATUS in the low byte, then angle high, then angle low")
+    func blockPacking() throws {
+        // What the scripted bus hands over for the bytes 0x20, 0x0A, 0xBC.
+        let bus = ScriptedI2CBus([.transaction(.readI2CBlockData(register: 0x0B, count: 3), address: address, returning: 0xBC_0A_20)])
+        #expect(try AS5600(bus: bus).read() == DepthSensorReading(rawAngle: 0x0ABC, magnet: .good))
+        #expect(bus.finish() == [])
+    }
+
+    @Test("the byte order is not symmetric: a high byte of 1 and a low byte of 0 is 0x100")
+    func byteOrder() throws {
+        let bus = ScriptedI2CBus(readScript(status: 0x20, high: 0x01, low: 0x00))
         #expect(try AS5600(bus: bus).read().rawAngle == 0x0100)
         #expect(bus.finish() == [])
     }
@@ -36,7 +40,7 @@ struct AS5600Tests {
     @Test("the angle is masked to 12 bits")
     func twelveBitMask() throws {
         // High byte 0xFF on the wire: only its low nibble belongs to the angle.
-        let bus = ScriptedI2CBus(readScript(status: 0x20, wireWord: 0x34FF))
+        let bus = ScriptedI2CBus(readScript(status: 0x20, high: 0xFF, low: 0x34))
         #expect(try AS5600(bus: bus).read().rawAngle == 0x0F34)
         #expect(bus.finish() == [])
     }
@@ -51,38 +55,41 @@ struct AS5600Tests {
             (UInt8(0xC7), MagnetStatus(detected: false, tooWeak: false, tooStrong: false)),
         ])
     func magnetBits(status: UInt8, expected: MagnetStatus) throws {
-        let bus = ScriptedI2CBus(readScript(status: UInt16(status), wireWord: 0))
+        // Angle bytes with the magnet bits' positions set: STATUS must come from byte 0 only.
+        let bus = ScriptedI2CBus(readScript(status: status, high: 0x38, low: 0x38))
         let reading = try AS5600(bus: bus).read()
         #expect(reading.magnet == expected)
         #expect(reading.magnet.isGood == (status & 0x38 == 0x20))
+        #expect(reading.rawAngle == 0x0838)
         #expect(bus.finish() == [])
     }
 
-    @Test("a NACK on STATUS propagates and stops the read")
-    func nackOnStatus() {
+    @Test("a NACK on the block read propagates and yields no reading")
+    func nack() {
         let nack = HALError(.noAcknowledge, device: "i2c")
-        let bus = ScriptedI2CBus([.transaction(.readByteData(register: 0x0B), address: address, failing: nack)])
+        let bus = ScriptedI2CBus([.transaction(.readI2CBlockData(register: 0x0B, count: 3), address: address, failing: nack)])
         #expect(throws: nack) { try AS5600(bus: bus).read() }
         #expect(bus.finish() == [])
     }
 
-    @Test("a bus error on the angle transfer propagates")
-    func busErrorOnAngle() {
+    @Test("a bus error on the block read propagates")
+    func busError() {
         let error = HALError(.bus, device: "i2c", errno: 5)
-        let bus = ScriptedI2CBus([
-            .transaction(.readByteData(register: 0x0B), address: address, returning: 0x20),
-            .transaction(.readWordData(register: 0x0C), address: address, failing: error),
-        ])
+        let bus = ScriptedI2CBus([.transaction(.readI2CBlockData(register: 0x0B, count: 3), address: address, failing: error)])
         #expect(throws: error) { try AS5600(bus: bus).read() }
         #expect(bus.finish() == [])
     }
 
-    @Test("a non-default address is used for both transfers")
+    @Test("a short block read (2 of 3 bytes) is an error, not a reading from partial bytes")
+    func shortRead() {
+        let bus = ScriptedI2CBus([.blockRead(register: 0x0B, count: 3, address: address, bytes: [0x20, 0x0A])])
+        #expect(throws: ScriptedI2CBus.shortReadError) { try AS5600(bus: bus).read() }
+        #expect(bus.finish() == [])
+    }
+
+    @Test("a non-default address is used for the transfer")
     func customAddress() throws {
-        let bus = ScriptedI2CBus([
-            .transaction(.readByteData(register: 0x0B), address: 0x40, returning: 0x20),
-            .transaction(.readWordData(register: 0x0C), address: 0x40, returning: 0x0000),
-        ])
+        let bus = ScriptedI2CBus(readScript(status: 0x20, high: 0, low: 0, at: 0x40))
         _ = try AS5600(bus: bus, address: 0x40).read()
         #expect(bus.finish() == [])
     }
@@ -121,7 +128,10 @@ struct ScriptedI2CBusTests {
 
     @Test("an expectation left unused is reported by finish/verifyDone")
     func unusedExpectation() throws {
-        let bus = ScriptedI2CBus(readScript(status: 0x20, wireWord: 0))
+        let bus = ScriptedI2CBus([
+            .transaction(.readByteData(register: 0x0B), address: address, returning: 0x20),
+            .transaction(.readWordData(register: 0x0C), address: address),
+        ])
         _ = try bus.perform(.readByteData(register: 0x0B), address: address)
         #expect(bus.failures == [])
         let failures = bus.verifyDone()
@@ -131,11 +141,20 @@ struct ScriptedI2CBusTests {
 
     @Test("a driver that reads the angle bytes separately is caught")
     func tornReadCaught() {
-        // The script of a correct driver, played against a driver reading byte by byte.
-        let bus = ScriptedI2CBus(readScript(status: 0x20, wireWord: 0))
+        // The script of a correct driver, played against a driver reading byte by byte:
+        // the first call mismatches, the other two are extra.
+        let bus = ScriptedI2CBus(readScript(status: 0x20, high: 0, low: 0))
         _ = try? bus.perform(.readByteData(register: 0x0B), address: address)
         _ = try? bus.perform(.readByteData(register: 0x0C), address: address)
         _ = try? bus.perform(.readByteData(register: 0x0D), address: address)
+        #expect(bus.finish().count == 3)
+    }
+
+    @Test("a driver doing the old two transfers (STATUS byte, angle word) is caught")
+    func twoTransferReadCaught() {
+        let bus = ScriptedI2CBus(readScript(status: 0x20, high: 0, low: 0))
+        _ = try? bus.perform(.readByteData(register: 0x0B), address: address)
+        _ = try? bus.perform(.readWordData(register: 0x0C), address: address)
         #expect(bus.finish().count == 2)
     }
 }

@@ -14,7 +14,7 @@ enum CartridgeScript {
     static func image(_ identity: CartridgeIdentity = identity) -> CartridgeImage { CartridgeImage(identity) }
 
     static func reads(_ image: CartridgeImage, count: Int = 29) -> [Expectation] {
-        (0..<count).map { .transaction(.readByteData(register: UInt8($0)), address: address, returning: UInt16(image[$0])) }
+        (0..<count).map { .transaction(.readByteData(register: UInt8($0)), address: address, returning: UInt32(image[$0])) }
     }
 }
 

@@ -13,10 +13,11 @@ struct LinuxI2CBusTests {
         #expect(error?.description == "I2C bus /dev/i2c-99 could not be opened: No such file or directory (errno 2)")
     }
 
-    /// Opens a file that is not an adapter, with the adapter settings (which it would
-    /// refuse at open: I2CAdapterSettingsTests) skipped, to reach the per-transfer paths.
+    /// Opens a file that is not an adapter, with the adapter settings and the functionality
+    /// check (which it would refuse at open: I2CAdapterSettingsTests) skipped, to reach the
+    /// per-transfer paths.
     static func openSkippingSettings(_ path: String, device: StaticString = "i2c") throws -> LinuxI2CBus {
-        try LinuxI2CBus(path: path, device: device) { _, _, _ in 0 }
+        try LinuxI2CBus(path: path, device: device, control: { _, _, _ in 0 }, functions: I2CAdapterSettingsTests.everything)
     }
 
     @Test("a file that is not an adapter fails the address ioctl with a HAL error")
@@ -36,6 +37,51 @@ struct LinuxI2CBusTests {
         let bus = try Self.openSkippingSettings(dir.path + "/not-i2c")
         #expect(throws: HALError(.invalidArgument, device: "i2c", errno: EINVAL)) {
             _ = try bus.perform(.readWordData(register: 0x0C), address: 0x78)
+        }
+    }
+
+    @Test("block lengths outside 1...4 are refused before any syscall", arguments: [UInt8(0), 5, 32])
+    func blockLength(count: UInt8) throws {
+        let bus = try Self.openSkippingSettings("/dev/null")
+        #expect(throws: HALError(.invalidArgument, device: "i2c", errno: EINVAL)) {
+            _ = try bus.readBlock(address: 0x36, register: 0x0B, count: count)
+        }
+        #expect(throws: HALError(.invalidArgument, device: "i2c", errno: EINVAL)) {
+            _ = try bus.perform(.writeI2CBlockData(register: 0x0B, count: count, bytes: 0), address: 0x36)
+        }
+    }
+
+    @Test("a block read on a file that is not an adapter fails with a HAL error, not a value")
+    func blockReadNotAnAdapter() throws {
+        let dir = try TempDirectory()
+        try dir.write("", to: "not-i2c")
+        let bus = try Self.openSkippingSettings(dir.path + "/not-i2c", device: "depth-i2c")
+        // The address ioctl fails first; a second bus past it is not possible without an adapter.
+        #expect(throws: HALError(.other, device: "depth-i2c", errno: ENOTTY)) {
+            _ = try bus.readBlock(address: 0x36, register: 0x0B, count: 3)
+        }
+    }
+
+    @Test("a short block read is a bus error (EPROTO), never a partial value")
+    func shortBlockRead() {
+        #expect(LinuxI2CBus.blockError(transferred: 2, count: 3, device: "depth-i2c")
+            == HALError(.bus, device: "depth-i2c", errno: EPROTO))
+        #expect(LinuxI2CBus.blockError(transferred: 0, count: 3, device: "depth-i2c")
+            == HALError(.bus, device: "depth-i2c", errno: EPROTO))
+        #expect(LinuxI2CBus.blockError(transferred: 4, count: 3, device: "depth-i2c")
+            == HALError(.bus, device: "depth-i2c", errno: EPROTO))
+        #expect(LinuxI2CBus.blockError(transferred: -ENXIO, count: 3, device: "depth-i2c")
+            == HALError(.noAcknowledge, device: "depth-i2c", errno: ENXIO))
+        #expect(LinuxI2CBus.blockError(transferred: 3, count: 3, device: "depth-i2c") == nil)
+    }
+
+    @Test("a whole block is packed with the byte read first in the low byte")
+    func blockPacking() {
+        let bytes: [UInt8] = [0x20, 0x0A, 0xBC, 0x77, 0x99]
+        bytes.withUnsafeBytes { raw in
+            #expect(LinuxI2CBus.pack(raw, count: 3) == 0xBC_0A_20)
+            #expect(LinuxI2CBus.pack(raw, count: 4) == 0x77_BC_0A_20)
+            #expect(LinuxI2CBus.pack(raw, count: 1) == 0x20)
         }
     }
 

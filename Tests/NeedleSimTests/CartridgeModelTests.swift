@@ -15,6 +15,20 @@ struct CartridgeModelTests {
         #expect(try rig.pen.cartridgePresent.read())
     }
 
+    @Test("block reads are sequential bytes; a block write lands whole and starts the write cycle")
+    func blockTransfers() throws {
+        let rig = SimRig()
+        let bus = rig.pen.i2cBus
+        let bytes = try (0..<4).map { try bus.readByte(address: 0x50, register: UInt8($0)) }
+        #expect(bytes[0] == 0x4E && bytes[1] == 0x01)
+        let packed = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+        #expect(try bus.readBlock(address: 0x50, register: 0, count: 4) == packed)
+        _ = try bus.perform(.writeI2CBlockData(register: 0x40, count: 3, bytes: 0x33_22_11), address: 0x50)
+        #expect(throws: HALError(.noAcknowledge, device: "sim-24c02")) { try bus.readByte(address: 0x50, register: 0x40) }
+        try rig.run(ms: 5)
+        #expect(try bus.readBlock(address: 0x50, register: 0x40, count: 4) == 0xFF_33_22_11)
+    }
+
     @Test("insert and remove drive the present input and the EEPROM together")
     func insertRemove() throws {
         let rig = SimRig()

@@ -79,7 +79,7 @@ struct CollarAndSensorTests {
         let rig = SimRig(parameters: parameters)
         let bus = rig.pen.i2cBus
         let raw = UInt16(counts(mm: 0.5))  // 1012 = 0x03F4
-        #expect(try bus.perform(.readWordData(register: 0x0C), address: 0x36) == raw.byteSwapped)
+        #expect(try bus.perform(.readWordData(register: 0x0C), address: 0x36) == UInt32(raw.byteSwapped))
         #expect(try bus.readBigEndianWord(address: 0x36, register: 0x0E) == raw)
         #expect(try bus.readByte(address: 0x36, register: 0x0C) == UInt8(raw >> 8))
         #expect(try bus.readByte(address: 0x36, register: 0x0D) == UInt8(raw & 0xFF))
@@ -104,6 +104,90 @@ struct CollarAndSensorTests {
         #expect(torn == 0x03BC)  // neither 1012 nor 1212
         let word = try bus.readBigEndianWord(address: 0x36, register: 0x0C)
         #expect(word == 1212)
+    }
+
+    @Test("a block read from 0x0B is the separate reads of STATUS, 0x0C and 0x0D at the same moment")
+    func blockReadIsConsecutiveRegisters() throws {
+        var parameters = SimParameters()
+        parameters.noiseCounts = 0
+        let rig = SimRig(parameters: parameters)
+        let bus = rig.pen.i2cBus
+        // The collar is still: the separate reads all see one angle, 1012 = 0x03F4.
+        let separate = try [0x0B, 0x0C, 0x0D, 0x0E].map { try bus.readByte(address: 0x36, register: $0) }
+        #expect(separate == [0x20, 0x03, 0xF4, 0x03])
+        #expect(try bus.readBlock(address: 0x36, register: 0x0B, count: 3) == 0xF4_03_20)
+        #expect(try bus.readBlock(address: 0x36, register: 0x0B, count: 4) == 0x03_F4_03_20)
+        #expect(try bus.readBlock(address: 0x36, register: 0x0B, count: 1) == 0x20)
+        #expect(try bus.readBlock(address: 0x36, register: 0x1A, count: 2) == 0)
+    }
+
+    @Test("a block read samples the collar once: coherent while the collar moves")
+    func blockReadCoherent() throws {
+        var parameters = SimParameters()
+        parameters.noiseCounts = 0
+        parameters.collarSpeedMMPerS = 1000
+        let rig = SimRig(parameters: parameters)
+        rig.pen.setDepth(mm: 1.0)
+        rig.clock.advance(microseconds: 200)  // 1212 = 0x04BC: a 256-count boundary crossed
+        let block = try rig.pen.i2cBus.readBlock(address: 0x36, register: 0x0B, count: 3)
+        #expect(block == 0xBC_04_20)
+        #expect(try rig.sensor.read().rawAngle == 1212)
+    }
+
+    @Test("a block read takes one noisy sample for both angle bytes, even on a 256-count boundary")
+    func blockReadOneSample() throws {
+        var parameters = SimParameters()
+        parameters.noiseCounts = 4
+        let rig = SimRig(parameters: parameters)
+        rig.pen.setDepth(mm: 0.512)  // raw 1024 = 0x400: the noise crosses the high byte's boundary
+        try rig.run(ms: 10)
+        var below = 0
+        for _ in 0..<200 {
+            let angle = Int(try rig.sensor.read().rawAngle)
+            // Bytes from two samples would combine 0x03 with 0x00..0x04, or 0x04 with 0xFC..0xFF.
+            #expect(abs(angle - 1024) <= 4)
+            if angle < 1024 { below += 1 }
+        }
+        #expect(below > 0 && below < 200, "the noise must cross the boundary for this test to mean anything")
+    }
+
+    @Test("the sim's sensor faults act on the block read as on the separate reads")
+    func blockReadFaults() throws {
+        var parameters = SimParameters()
+        parameters.noiseCounts = 0
+        let rig = SimRig(parameters: parameters)
+        let bus = rig.pen.i2cBus
+        rig.pen.inject(.magnetMissing)
+        #expect(try bus.readByte(address: 0x36, register: 0x0B) == 0)
+        #expect(try bus.readBlock(address: 0x36, register: 0x0B, count: 3) == 0xF4_03_00)
+        rig.pen.clear(.magnetMissing)
+        rig.pen.inject(.sensorError)
+        #expect(throws: HALError(.noAcknowledge, device: "sim-as5600")) {
+            try bus.readBlock(address: 0x36, register: 0x0B, count: 3)
+        }
+        rig.pen.clear(.sensorError)
+        rig.pen.glitch(rawAngle: 3839)  // 0x0EFF, for the next angle sample only
+        #expect(try bus.readBlock(address: 0x36, register: 0x0B, count: 3) == 0xFF_0E_20)
+        #expect(try bus.readBlock(address: 0x36, register: 0x0B, count: 3) == 0xF4_03_20)
+        #expect(try bus.readBlock(address: 0x36, register: 0x0B, count: 1) == 0x20)  // STATUS only: no sample
+        rig.pen.inject(.sensorStuck)
+        rig.pen.setDepth(mm: 0.9)
+        try rig.run(ms: 100)
+        #expect(try bus.readBlock(address: 0x36, register: 0x0B, count: 3) == 0xF4_03_20)
+        #expect(throws: HALError(.noAcknowledge, device: "sim-as5600")) {
+            try bus.readBlock(address: 0x37, register: 0x0B, count: 3)
+        }
+    }
+
+    @Test("block lengths outside 1...4 are refused", arguments: [UInt8(0), 5])
+    func blockLength(count: UInt8) {
+        let rig = SimRig()
+        #expect(throws: HALError(.invalidArgument, device: "sim-as5600")) {
+            try rig.pen.i2cBus.readBlock(address: 0x36, register: 0x0B, count: count)
+        }
+        #expect(throws: HALError(.invalidArgument, device: "sim-24c02")) {
+            try rig.pen.i2cBus.readBlock(address: 0x50, register: 0, count: count)
+        }
     }
 
     @Test("other addresses do not acknowledge")
