@@ -30,9 +30,14 @@ func checkAllocationFree(_ probe: Probe) {
         probe.check("nextEdge with no edge queued allocates nothing", empty == 0, "\(empty) allocations")
         if let world = SimLine.find(chipName: tach.location.chip.name, offset: tach.location.offset) {
             // 8 strokes = 16 edges: exactly the v1 uAPI's per-line event FIFO (16 entries).
+            // Paced: gpio-sim raises its interrupts through irq_sim, which keeps one pending
+            // bit per line, so pull changes made before the kernel has handled the previous
+            // one merge into one edge (unpaced, this VM queued 1–12 of the 16).
             for _ in 0..<8 {
                 world.setPull(up: true)
+                settle()
                 world.setPull(up: false)
+                settle()
             }
             settle()
             var drained = 0
