@@ -20,13 +20,16 @@ struct LinuxI2CBusTests {
         try LinuxI2CBus(path: path, device: device, control: { _, _, _ in 0 }, functions: I2CAdapterSettingsTests.everything)
     }
 
-    @Test("a file that is not an adapter fails the address ioctl with a HAL error")
-    func notAnAdapter() throws {
+    /// The block read is the tick's AS5600 read: it must fail as a HAL error, not a value.
+    @Test(
+        "a file that is not an adapter fails the address ioctl with a HAL error (byte read, the tick's block read)",
+        arguments: [SMBusOperation.readByteData(register: 0x0B), .readI2CBlockData(register: 0x0B, count: 3)])
+    func notAnAdapter(operation: SMBusOperation) throws {
         let dir = try TempDirectory()
         try dir.write("", to: "not-i2c")
         let bus = try Self.openSkippingSettings(dir.path + "/not-i2c", device: "depth-i2c")
         #expect(throws: HALError(.other, device: "depth-i2c", errno: ENOTTY)) {
-            _ = try bus.readByte(address: 0x36, register: 0x0B)
+            _ = try bus.perform(operation, address: 0x36)
         }
     }
 
@@ -48,17 +51,6 @@ struct LinuxI2CBusTests {
         }
         #expect(throws: HALError(.invalidArgument, device: "i2c", errno: EINVAL)) {
             _ = try bus.perform(.writeI2CBlockData(register: 0x0B, count: count, bytes: 0), address: 0x36)
-        }
-    }
-
-    @Test("a block read on a file that is not an adapter fails with a HAL error, not a value")
-    func blockReadNotAnAdapter() throws {
-        let dir = try TempDirectory()
-        try dir.write("", to: "not-i2c")
-        let bus = try Self.openSkippingSettings(dir.path + "/not-i2c", device: "depth-i2c")
-        // The address ioctl fails first; a second bus past it is not possible without an adapter.
-        #expect(throws: HALError(.other, device: "depth-i2c", errno: ENOTTY)) {
-            _ = try bus.readBlock(address: 0x36, register: 0x0B, count: 3)
         }
     }
 

@@ -10,6 +10,14 @@ private func counts(mm: Double) -> Int {
 
 @Suite("Simulated depth collar and AS5600 register model")
 struct CollarAndSensorTests {
+    /// A pen whose sensor has no noise, so that register values are exact.
+    static func quietRig(collarSpeedMMPerS: Double? = nil) -> SimRig {
+        var parameters = SimParameters()
+        parameters.noiseCounts = 0
+        if let collarSpeedMMPerS { parameters.collarSpeedMMPerS = collarSpeedMMPerS }
+        return SimRig(parameters: parameters)
+    }
+
     @Test("the collar slews to a new depth at 5 mm/s and never jumps")
     func collarSlews() throws {
         let rig = SimRig()
@@ -74,9 +82,7 @@ struct CollarAndSensorTests {
 
     @Test("register map: RAW ANGLE big-endian on the wire, ANGLE mirrors it, others read 0")
     func registerMap() throws {
-        var parameters = SimParameters()
-        parameters.noiseCounts = 0
-        let rig = SimRig(parameters: parameters)
+        let rig = Self.quietRig()
         let bus = rig.pen.i2cBus
         let raw = UInt16(counts(mm: 0.5))  // 1012 = 0x03F4
         #expect(try bus.perform(.readWordData(register: 0x0C), address: 0x36) == UInt32(raw.byteSwapped))
@@ -90,10 +96,8 @@ struct CollarAndSensorTests {
 
     @Test("byte-wise angle reads tear while the collar moves; the word read does not")
     func tornByteReads() throws {
-        var parameters = SimParameters()
-        parameters.noiseCounts = 0
-        parameters.collarSpeedMMPerS = 1000  // fast enough to cross a 256-count boundary between reads
-        let rig = SimRig(parameters: parameters)
+        // fast enough to cross a 256-count boundary between reads
+        let rig = Self.quietRig(collarSpeedMMPerS: 1000)
         let bus = rig.pen.i2cBus
         // Collar at 0.5 mm = 1012 counts (0x03F4); moving toward 1.0 mm = 1512 (0x05E8).
         rig.pen.setDepth(mm: 1.0)
@@ -108,9 +112,7 @@ struct CollarAndSensorTests {
 
     @Test("a block read from 0x0B is the separate reads of STATUS, 0x0C and 0x0D at the same moment")
     func blockReadIsConsecutiveRegisters() throws {
-        var parameters = SimParameters()
-        parameters.noiseCounts = 0
-        let rig = SimRig(parameters: parameters)
+        let rig = Self.quietRig()
         let bus = rig.pen.i2cBus
         // The collar is still: the separate reads all see one angle, 1012 = 0x03F4.
         let separate = try [0x0B, 0x0C, 0x0D, 0x0E].map { try bus.readByte(address: 0x36, register: $0) }
@@ -123,10 +125,7 @@ struct CollarAndSensorTests {
 
     @Test("a block read samples the collar once: coherent while the collar moves")
     func blockReadCoherent() throws {
-        var parameters = SimParameters()
-        parameters.noiseCounts = 0
-        parameters.collarSpeedMMPerS = 1000
-        let rig = SimRig(parameters: parameters)
+        let rig = Self.quietRig(collarSpeedMMPerS: 1000)
         rig.pen.setDepth(mm: 1.0)
         rig.clock.advance(microseconds: 200)  // 1212 = 0x04BC: a 256-count boundary crossed
         let block = try rig.pen.i2cBus.readBlock(address: 0x36, register: 0x0B, count: 3)
@@ -153,9 +152,7 @@ struct CollarAndSensorTests {
 
     @Test("the sim's sensor faults act on the block read as on the separate reads")
     func blockReadFaults() throws {
-        var parameters = SimParameters()
-        parameters.noiseCounts = 0
-        let rig = SimRig(parameters: parameters)
+        let rig = Self.quietRig()
         let bus = rig.pen.i2cBus
         rig.pen.inject(.magnetMissing)
         #expect(try bus.readByte(address: 0x36, register: 0x0B) == 0)
