@@ -53,10 +53,9 @@ public final class AS5600: DepthSensor {
     /// Decodes a block read from STATUS: byte 0 (low) STATUS, byte 1 the angle's high
     /// byte, byte 2 its low byte (the device sends the high byte first).
     public static func decodeBlock(_ block: UInt32) -> DepthSensorReading {
-        let status = UInt8(truncatingIfNeeded: block)
-        let high = UInt16(truncatingIfNeeded: block >> 8) & 0xFF
-        let low = UInt16(truncatingIfNeeded: block >> 16) & 0xFF
-        return DepthSensorReading(rawAngle: (high << 8 | low) & angleMask, magnet: decodeStatus(status))
+        let high = UInt16(SMBusBlock.byte(block, at: 1))
+        let low = UInt16(SMBusBlock.byte(block, at: 2))
+        return DepthSensorReading(rawAngle: (high << 8 | low) & angleMask, magnet: decodeStatus(SMBusBlock.byte(block, at: 0)))
     }
 
     /// Decodes the STATUS register's magnet bits.

@@ -113,13 +113,6 @@ public final class LinuxI2CBus: I2CBus {
         return transferred == Int32(count) ? nil : .linux(errno: EPROTO, device: device)
     }
 
-    /// Packs the first `count` bytes of `bytes`, the first in the low byte.
-    static func pack(_ bytes: UnsafeRawBufferPointer, count: UInt8) -> UInt32 {
-        var packed: UInt32 = 0
-        for index in 0..<min(Int(count), bytes.count, 4) { packed |= UInt32(bytes[index]) << (8 * UInt32(index)) }
-        return packed
-    }
-
     deinit { close() }
 
     public func perform(_ operation: SMBusOperation, address: UInt8) throws(HALError) -> UInt32 {
@@ -169,7 +162,7 @@ public final class LinuxI2CBus: I2CBus {
         return try withUnsafeMutableBytes(of: &buffer) { (raw) throws(HALError) -> UInt32 in
             let transferred = i2c_smbus_read_i2c_block_data(fd, register, count, raw.bindMemory(to: UInt8.self).baseAddress)
             if let error = blockError(transferred: transferred, count: count, device: device) { throw error }
-            return pack(UnsafeRawBufferPointer(raw), count: count)
+            return SMBusBlock.pack(count: count) { raw[Int($0)] }
         }
     }
 

@@ -78,14 +78,9 @@ struct AS5600RegisterModel: Sendable {
     private mutating func readSequential(
         from register: UInt8, count: UInt8, depthMM: Double, faults: FaultSet
     ) -> UInt32 {
-        var touchesAngle = false
-        for offset in 0..<count where (register &+ offset).isAngleRegister { touchesAngle = true }
+        let touchesAngle = (0..<count).contains { (register &+ $0).isAngleRegister }
         let angle = touchesAngle ? sampleAngle(depthMM: depthMM) : 0
-        var packed: UInt32 = 0
-        for offset in 0..<count {
-            packed |= UInt32(byte(at: register &+ offset, angle: angle, faults: faults)) << (8 * UInt32(offset))
-        }
-        return packed
+        return SMBusBlock.pack(count: count) { byte(at: register &+ $0, angle: angle, faults: faults) }
     }
 
     private func byte(at register: UInt8, angle: UInt16, faults: FaultSet) -> UInt8 {

@@ -66,7 +66,7 @@ struct CartridgeEEPROMModel: Sendable {
             return .success(bytes(from: register, count: count))
         case .writeI2CBlockData(let register, let count, let value):
             for offset in 0..<count {
-                memory?[Int(register &+ offset)] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(offset)))
+                memory?[Int(register &+ offset)] = SMBusBlock.byte(value, at: offset)
             }
             busyUntilNs = nowNs &+ Self.writeCycleNs
             return .success(0)
@@ -89,9 +89,7 @@ struct CartridgeEEPROMModel: Sendable {
     /// `count` bytes from `offset` on (wrapping at the end, as the part's address counter
     /// does), the first in the low byte.
     private func bytes(from offset: UInt8, count: UInt8) -> UInt32 {
-        var packed: UInt32 = 0
-        for index in 0..<count { packed |= UInt32(byte(offset &+ index)) << (8 * UInt32(index)) }
-        return packed
+        SMBusBlock.pack(count: count) { byte(offset &+ $0) }
     }
 
     private static func put(_ text: String, into bytes: inout [UInt8], at offset: Int) {

@@ -40,9 +40,7 @@ public final class ScriptedI2CBus: I2CBus {
             guard bytes.count == Int(count) else {
                 return Expectation(operation, address: address, result: .failure(ScriptedI2CBus.shortReadError))
             }
-            var packed: UInt32 = 0
-            for (index, byte) in bytes.enumerated() { packed |= UInt32(byte) << (8 * UInt32(index)) }
-            return Expectation(operation, address: address, result: .success(packed))
+            return Expectation(operation, address: address, result: .success(SMBusBlock.pack(bytes)))
         }
 
         /// A transaction that fails with `error`.

@@ -19,8 +19,8 @@ import Synchronization
 ///   0.02 mm, written with STATUS as the 3 bytes the AS5600's block read from 0x0B returns
 ///   (STATUS, RAW ANGLE high, low; raw = 512 + mm × 1000) with ±1 count of noise (a real
 ///   AS5600's LSB jitter; the supervisor calls an angle that never changes for 50 ms a
-///   frozen sensor); STATUS 0x20
-///   (magnet detected), 0x00 for a missing magnet; a stuck sensor freezes the angle.
+///   frozen sensor); STATUS 0x20 (magnet detected), 0x00 for a missing magnet; a stuck
+///   sensor freezes the angle.
 /// Sensor read errors cannot be made on i2c-stub (it answers every read at its address):
 /// `sensor error` is refused here, and its scenario runs in the simulated world only.
 final class KernelWorld: World, @unchecked Sendable {
@@ -319,7 +319,7 @@ final class KernelWorld: World, @unchecked Sendable {
         // them in one block read: i2c-stub serialises transfers, so a read never sees half
         // of a change (two writes could tear the angle across a 256-count boundary).
         // i2c-stub keeps a word per register and block transfers use each word's low byte.
-        let bytes = UInt32(status) | UInt32(raw >> 8) << 8 | UInt32(raw & 0xFF) << 16
+        let bytes = SMBusBlock.pack([status, UInt8(raw >> 8), UInt8(raw & 0xFF)])
         try smbus(.writeI2CBlockData(register: 0x0B, count: 3, bytes: bytes))
         s.lastStatus = status
         s.lastRaw = raw

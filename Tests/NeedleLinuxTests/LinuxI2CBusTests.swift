@@ -70,11 +70,11 @@ struct LinuxI2CBusTests {
     @Test("a whole block is packed with the byte read first in the low byte")
     func blockPacking() {
         let bytes: [UInt8] = [0x20, 0x0A, 0xBC, 0x77, 0x99]
-        bytes.withUnsafeBytes { raw in
-            #expect(LinuxI2CBus.pack(raw, count: 3) == 0xBC_0A_20)
-            #expect(LinuxI2CBus.pack(raw, count: 4) == 0x77_BC_0A_20)
-            #expect(LinuxI2CBus.pack(raw, count: 1) == 0x20)
-        }
+        #expect(SMBusBlock.pack(count: 3) { bytes[Int($0)] } == 0xBC_0A_20)
+        #expect(SMBusBlock.pack(count: 4) { bytes[Int($0)] } == 0x77_BC_0A_20)
+        #expect(SMBusBlock.pack(count: 1) { bytes[Int($0)] } == 0x20)
+        #expect(SMBusBlock.pack(bytes) == 0x77_BC_0A_20)
+        #expect((0..<4).map { SMBusBlock.byte(0x77_BC_0A_20, at: $0) } == [0x20, 0x0A, 0xBC, 0x77])
     }
 
     @Test("a closed bus reports unavailable")
